@@ -1,0 +1,121 @@
+// Package httpapi holds what every HTTP feature shares: the Fiber app with
+// its middleware, the one mapping from lontar errors to HTTP responses,
+// request language, JSON binding and the caller from the bearer token.
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"lontar"
+)
+
+// BodyLimit is the largest request body accepted; larger ones get 413.
+const BodyLimit = 1 << 20
+
+// Verifier turns a bearer token into the caller it was issued to.
+type Verifier interface {
+	Verify(token string) (*lontar.Caller, error)
+}
+
+// Options configure NewApp.
+type Options struct {
+	Logger   *slog.Logger
+	Verifier Verifier // nil: every request is anonymous
+}
+
+// NewApp returns a Fiber app with the error handler, panic recovery,
+// request IDs and bearer-token authentication installed. Routes come after.
+func NewApp(o Options) *fiber.App {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "lontar",
+		BodyLimit:             BodyLimit,
+		ErrorHandler:          ErrorHandler(o.Logger),
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		// Behind a load balancer the client address comes from its header;
+		// only trusted when the operator says so (see server config).
+		EnableTrustedProxyCheck: true,
+	})
+	app.Use(requestid.New())
+	app.Use(recover.New())
+	app.Use(authenticate(o.Verifier))
+	return app
+}
+
+// authenticate puts the caller of a valid bearer token into the request's
+// user context. A missing or invalid token leaves the request anonymous;
+// routes that need a caller reject it through lontar.Require.
+func authenticate(v Verifier) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if v == nil {
+			return c.Next()
+		}
+		h := c.Get(fiber.HeaderAuthorization)
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || token == "" {
+			return c.Next()
+		}
+		caller, err := v.Verify(strings.TrimSpace(token))
+		if err != nil {
+			// An invalid token on a protected route must say so, not fall
+			// through to a confusing 403.
+			return err
+		}
+		c.SetUserContext(lontar.NewContext(c.UserContext(), caller))
+		return c.Next()
+	}
+}
+
+// Lang is the language of the response: ?lang=id|en, else Accept-Language,
+// else Indonesian.
+func Lang(c *fiber.Ctx) lontar.Lang {
+	switch c.Query("lang") {
+	case "en":
+		return lontar.LangEN
+	case "id":
+		return lontar.LangID
+	}
+	return lontar.ParseAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
+}
+
+// ErrBadJSON is returned for a body that is not the JSON object expected.
+var ErrBadJSON = lontar.Errorf(lontar.EBadRequest,
+	"Isi permintaan bukan JSON yang benar.", "The request body is not valid JSON.")
+
+// BindJSON decodes the JSON body into v and validates it.
+func BindJSON(c *fiber.Ctx, v any) error {
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return lontar.Errorf(lontar.EBadRequest,
+			"Kirim data sebagai application/json.", "Send the data as application/json.")
+	}
+	if err := json.Unmarshal(c.Body(), v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return lontar.FieldErrors(map[string]lontar.Text{typeErr.Field: {
+				ID: "Jenis isian salah (harus " + typeErr.Type.String() + ").",
+				EN: "Wrong type (must be " + typeErr.Type.String() + ").",
+			}})
+		}
+		return ErrBadJSON
+	}
+	return lontar.Validate(v)
+}
+
+// Caller returns the request's caller if it has one of roles.
+func Caller(c *fiber.Ctx, roles ...lontar.Role) (*lontar.Caller, error) {
+	return lontar.Require(c.UserContext(), roles...)
+}

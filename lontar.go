@@ -1,0 +1,114 @@
+// Package lontar holds the domain types every feature shares: the caller's
+// identity and role, localised text, the error type and input validation.
+//
+// Layout and import rules:
+//
+//	lontar (this package)   imports neither Fiber nor Mongo
+//	accounts/ courses/ quizzes/ regions/ apidoc/  features: import lontar, never server
+//	database/                starts the embedded store or connects to MongoDB
+//	server/                  package main: config, wiring, the error → HTTP mapping
+//	frontend/                the embedded web app
+//	internal/mongotest/      a fresh database on a real Mongo-wire server, for tests
+//
+// A feature that needs a sliver of another declares a one-method interface
+// itself; server/app.go wires the concrete stores together.
+package lontar
+
+import (
+	"context"
+	"slices"
+)
+
+// Role is what a user may do in Lontar.
+type Role string
+
+// The four roles of the contract.
+const (
+	RoleLearner Role = "learner"
+	RoleTrainer Role = "trainer"
+	RoleAgency  Role = "agency"
+	RoleAdmin   Role = "admin"
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleLearner, RoleTrainer, RoleAgency, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// Caller is the authenticated identity of a request, as carried in its
+// access token. Handlers authorise against it; they never trust a body.
+type Caller struct {
+	UserID      string
+	Name        string
+	Role        Role
+	Institution string   // trainers: the institution they belong to
+	Scope       []string // agency: region codes they may read; empty = all
+}
+
+// Is reports whether the caller has one of the given roles.
+func (c *Caller) Is(roles ...Role) bool {
+	return c != nil && slices.Contains(roles, c.Role)
+}
+
+// InScope reports whether an agency caller may read data of region.
+func (c *Caller) InScope(region string) bool {
+	if c == nil {
+		return false
+	}
+	if c.Role == RoleAdmin || len(c.Scope) == 0 {
+		return true
+	}
+	return slices.Contains(c.Scope, region)
+}
+
+type callerKey struct{}
+
+// NewContext returns a context carrying the caller.
+func NewContext(ctx context.Context, c *Caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// CallerFrom returns the caller stored in ctx, or nil for an anonymous request.
+func CallerFrom(ctx context.Context) *Caller {
+	c, _ := ctx.Value(callerKey{}).(*Caller)
+	return c
+}
+
+// Require returns the caller of ctx if it has one of roles (any role when
+// none are given): unauthenticated without a caller, forbidden otherwise.
+func Require(ctx context.Context, roles ...Role) (*Caller, error) {
+	c := CallerFrom(ctx)
+	if c == nil {
+		return nil, ErrUnauthenticated
+	}
+	if len(roles) > 0 && !c.Is(roles...) {
+		return nil, ErrForbidden
+	}
+	return c, nil
+}
+
+// Sectors are the business sectors a learner can choose.
+var Sectors = []string{"kuliner", "tenun", "kerajinan", "fesyen", "jasa", "lainnya"}
+
+// Profile describes a learner's business, used for cohorts and for the
+// agencies' breakdowns by region, sector and gender.
+type Profile struct {
+	BusinessName string `json:"business_name" bson:"business_name"`
+	Sector       string `json:"sector" bson:"sector"`
+	Region       string `json:"region" bson:"region"`
+	Gender       string `json:"gender" bson:"gender"` // "f", "m" or "" (not said)
+	BirthYear    int    `json:"birth_year,omitempty" bson:"birth_year,omitempty"`
+	NIB          string `json:"nib,omitempty" bson:"nib,omitempty"`
+}
+
+// Person is who a user is, as other features need to show it.
+type Person struct {
+	UserID  string  `json:"user_id"`
+	Phone   string  `json:"phone"`
+	Name    string  `json:"name"`
+	Profile Profile `json:"profile"`
+}

@@ -1,0 +1,76 @@
+package lontar
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/go-playground/locales/en"
+	"github.com/go-playground/locales/id"
+	ut "github.com/go-playground/universal-translator"
+	"github.com/go-playground/validator/v10"
+	en_translations "github.com/go-playground/validator/v10/translations/en"
+	id_translations "github.com/go-playground/validator/v10/translations/id"
+)
+
+type validation struct {
+	v      *validator.Validate
+	id, en ut.Translator
+}
+
+// validatorOnce builds the validator once: it caches struct metadata and is
+// safe for concurrent use, so one instance serves the whole process.
+var validatorOnce = sync.OnceValue(func() *validation {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
+		if name == "-" {
+			return ""
+		}
+		if name == "" {
+			return f.Name
+		}
+		return name
+	})
+	uni := ut.New(en.New(), en.New(), id.New())
+	tEN, _ := uni.GetTranslator("en")
+	tID, _ := uni.GetTranslator("id")
+	if err := en_translations.RegisterDefaultTranslations(v, tEN); err != nil {
+		panic(err) // a programming error in the translation tables
+	}
+	if err := id_translations.RegisterDefaultTranslations(v, tID); err != nil {
+		panic(err)
+	}
+	return &validation{v: v, id: tID, en: tEN}
+})
+
+// Validate checks the `validate` tags of v and returns a validation_failed
+// *Error with one message per field (keyed by the JSON path, e.g.
+// "profile.sector") in Indonesian and English, or nil. If v has a
+// Validate() error method, its rules run after the tags pass.
+func Validate(v any) error {
+	val := validatorOnce()
+	err := val.v.Struct(v)
+	var verrs validator.ValidationErrors
+	if errors.As(err, &verrs) {
+		fields := make(map[string]Text, len(verrs))
+		for _, fe := range verrs {
+			key := fe.Namespace()
+			if i := strings.IndexByte(key, '.'); i >= 0 {
+				key = key[i+1:] // drop the top-level struct name
+			}
+			if _, seen := fields[key]; !seen {
+				fields[key] = Text{ID: fe.Translate(val.id), EN: fe.Translate(val.en)}
+			}
+		}
+		return FieldErrors(fields)
+	}
+	if err != nil {
+		return err // InvalidValidationError: a programming error, reported as internal
+	}
+	if s, ok := v.(interface{ Validate() error }); ok {
+		return s.Validate()
+	}
+	return nil
+}
