@@ -29,6 +29,9 @@ type Verifier interface {
 type Options struct {
 	Logger   *slog.Logger
 	Verifier Verifier // nil: every request is anonymous
+	// TrustedProxies are the load balancers whose X-Forwarded-For is
+	// believed; with none, the client address is the peer address.
+	TrustedProxies []string
 }
 
 // NewApp returns a Fiber app with the error handler, panic recovery,
@@ -36,6 +39,10 @@ type Options struct {
 func NewApp(o Options) *fiber.App {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	proxyHeader := ""
+	if len(o.TrustedProxies) > 0 {
+		proxyHeader = fiber.HeaderXForwardedFor
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "lontar",
@@ -45,9 +52,11 @@ func NewApp(o Options) *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		// Behind a load balancer the client address comes from its header;
-		// only trusted when the operator says so (see server config).
+		// Behind a load balancer the client address (used by rate limits)
+		// comes from its header, believed only from the proxies configured.
 		EnableTrustedProxyCheck: true,
+		TrustedProxies:          o.TrustedProxies,
+		ProxyHeader:             proxyHeader,
 	})
 	app.Use(requestid.New())
 	app.Use(recover.New())

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+
+	"lontar"
+	"lontar/accounts"
+	"lontar/database"
+	"lontar/frontend"
+	"lontar/httpapi"
+	"lontar/regions"
+)
+
+// buildApp wires every feature into one Fiber app: stores, indexes, seed
+// data, then the route table. run and the tests both build the app here.
+func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *slog.Logger) (*fiber.App, error) {
+	db := store.DB
+
+	key, err := accounts.LoadOrCreateKey(filepath.Join(cfg.DataDir, "keys", "access-token.key"))
+	if err != nil {
+		return nil, err
+	}
+	tokens := accounts.NewTokens(key)
+	users := accounts.NewStore(db)
+	limiter := accounts.NewLimiter(db)
+
+	web, err := frontend.New()
+	if err != nil {
+		return nil, fmt.Errorf("frontend: %w", err)
+	}
+
+	for _, ensure := range []func(context.Context) error{users.EnsureIndexes, limiter.EnsureIndexes} {
+		if err := ensure(ctx); err != nil {
+			return nil, fmt.Errorf("ensure indexes: %w", err)
+		}
+	}
+	if cfg.BootstrapAdminPhone != "" {
+		if err := users.EnsureBootstrapAdmin(ctx, cfg.BootstrapAdminPhone, cfg.BootstrapAdminPassword); err != nil {
+			return nil, fmt.Errorf("bootstrap admin: %w", err)
+		}
+	}
+
+	app := httpapi.NewApp(httpapi.Options{Logger: logger, Verifier: tokens, TrustedProxies: cfg.TrustedProxies})
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed,
+		Next: func(c *fiber.Ctx) error { return !isAPI(c.Path()) }}))
+
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
+	app.Get("/readyz", func(c *fiber.Ctx) error {
+		pctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+		defer cancel()
+		if err := store.Ping(pctx); err != nil {
+			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
+		}
+		return c.JSON(fiber.Map{"status": "ready"})
+	})
+
+	api := app.Group("/api/v1")
+	regions.Register(api)
+	accounts.NewHandler(users, tokens, limiter).Register(api)
+
+	app.Get("/api/openapi.json", openAPIHandler())
+	// A mistyped API path gets a JSON 404, never the web app.
+	app.All("/api/*", func(*fiber.Ctx) error {
+		return lontar.Errorf(lontar.ENotFound, "Alamat API tidak ditemukan.", "API route not found.")
+	})
+	app.Use(web.Handler())
+	return app, nil
+}
+
+func isAPI(p string) bool {
+	return len(p) >= 5 && p[:5] == "/api/"
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+)
+
+// Config is the whole configuration, read once from the environment.
+type Config struct {
+	Addr                   string // LONTAR_ADDR
+	DataDir                string // LONTAR_DATA_DIR
+	MongoURI               string // MONGODB_URI; empty = embedded store
+	DBName                 string // LONTAR_DB_NAME
+	BootstrapAdminPhone    string // LONTAR_BOOTSTRAP_ADMIN_PHONE
+	BootstrapAdminPassword string // LONTAR_BOOTSTRAP_ADMIN_PASSWORD
+	PublicURL              string // LONTAR_PUBLIC_URL; default: the listen URL
+	SQLiteSynchronous      string // LONTAR_SQLITE_SYNCHRONOUS: full (default) or normal
+	LogFormat              string // LONTAR_LOG_FORMAT: text (default) or json
+	TrustedProxies         []string
+}
+
+// loadConfig reads the configuration through getenv (os.Getenv in main, a
+// map in tests), applies defaults and reports every problem at once.
+func loadConfig(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Addr:                   get("LONTAR_ADDR", "127.0.0.1:8080"),
+		DataDir:                get("LONTAR_DATA_DIR", "./data"),
+		MongoURI:               get("MONGODB_URI", ""),
+		DBName:                 get("LONTAR_DB_NAME", "lontar"),
+		BootstrapAdminPhone:    get("LONTAR_BOOTSTRAP_ADMIN_PHONE", ""),
+		BootstrapAdminPassword: getenv("LONTAR_BOOTSTRAP_ADMIN_PASSWORD"),
+		PublicURL:              strings.TrimRight(get("LONTAR_PUBLIC_URL", ""), "/"),
+		SQLiteSynchronous:      get("LONTAR_SQLITE_SYNCHRONOUS", "full"),
+		LogFormat:              get("LONTAR_LOG_FORMAT", "text"),
+	}
+	if p := get("LONTAR_TRUSTED_PROXIES", ""); p != "" {
+		for _, s := range strings.Split(p, ",") {
+			c.TrustedProxies = append(c.TrustedProxies, strings.TrimSpace(s))
+		}
+	}
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("LONTAR_ADDR %q: want host:port", c.Addr))
+	}
+	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
+		errs = append(errs, errors.New("MONGODB_URI must start with mongodb:// or mongodb+srv://"))
+	}
+	if (c.BootstrapAdminPhone == "") != (c.BootstrapAdminPassword == "") {
+		errs = append(errs, errors.New("set both LONTAR_BOOTSTRAP_ADMIN_PHONE and LONTAR_BOOTSTRAP_ADMIN_PASSWORD, or neither"))
+	}
+	switch c.SQLiteSynchronous {
+	case "full", "normal":
+	default:
+		errs = append(errs, fmt.Errorf("LONTAR_SQLITE_SYNCHRONOUS %q: want full or normal", c.SQLiteSynchronous))
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("LONTAR_LOG_FORMAT %q: want text or json", c.LogFormat))
+	}
+	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
+		errs = append(errs, fmt.Errorf("LONTAR_PUBLIC_URL %q: want an http(s) URL", c.PublicURL))
+	}
+	return c, errors.Join(errs...)
+}
