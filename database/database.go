@@ -73,7 +73,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close disconnects and stops the embedded server, if any.
 func (s *Store) Close(ctx context.Context) error {
 	err := s.Client.Disconnect(ctx)
-	s.stop()
+	if s.stop != nil {
+		s.stop()
+	}
 	return err
 }
 

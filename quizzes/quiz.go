@@ -61,6 +61,7 @@ type Quiz struct {
 // field `answer`, as the contract writes it.
 type Question struct {
 	ID       string      `json:"id" bson:"id"`
+	Name     string      `json:"name,omitempty" bson:"name,omitempty"` // GIFT's ::title::
 	Type     string      `json:"type" bson:"type"`
 	Prompt   lontar.Text `json:"prompt" bson:"prompt"`
 	Points   float64     `json:"points" bson:"points"`
@@ -98,6 +99,7 @@ func (n NumericAnswer) IsRange() bool { return n.Max > n.Min }
 
 type questionJSON struct {
 	ID       string          `json:"id"`
+	Name     string          `json:"name,omitempty"`
 	Type     string          `json:"type"`
 	Prompt   lontar.Text     `json:"prompt"`
 	Points   float64         `json:"points"`
@@ -108,7 +110,7 @@ type questionJSON struct {
 
 // MarshalJSON writes the authoring form, with `answer` by type.
 func (q Question) MarshalJSON() ([]byte, error) {
-	j := questionJSON{ID: q.ID, Type: q.Type, Prompt: q.Prompt, Points: q.Points, Choices: q.Choices, Feedback: q.Feedback}
+	j := questionJSON{ID: q.ID, Name: q.Name, Type: q.Type, Prompt: q.Prompt, Points: q.Points, Choices: q.Choices, Feedback: q.Feedback}
 	var ans any
 	switch q.Type {
 	case TypeTrueFalse:
@@ -150,7 +152,7 @@ func (q *Question) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*q = Question{ID: j.ID, Type: j.Type, Prompt: j.Prompt, Points: j.Points, Choices: j.Choices, Feedback: j.Feedback}
+	*q = Question{ID: j.ID, Name: j.Name, Type: j.Type, Prompt: j.Prompt, Points: j.Points, Choices: j.Choices, Feedback: j.Feedback}
 	if len(j.Answer) == 0 || string(j.Answer) == "null" {
 		return nil
 	}

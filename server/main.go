@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -28,7 +29,7 @@ func main() {
 // run starts the store, builds the app, listens until ctx ends, then shuts
 // down gracefully: stop accepting, finish requests in flight, close the
 // store.
-func run(ctx context.Context, getenv func(string) string, out *os.File) error {
+func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err

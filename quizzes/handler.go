@@ -1,0 +1,258 @@
+package quizzes
+
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"lontar"
+	"lontar/httpapi"
+)
+
+// Handler serves the quizzes API.
+type Handler struct {
+	svc *Service
+}
+
+// NewHandler returns the quizzes HTTP handler.
+func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
+
+// Register mounts the routes under api (/api/v1).
+func (h *Handler) Register(api fiber.Router) {
+	api.Post("/quizzes", h.create)
+	api.Post("/quizzes/import", h.importGIFT)
+	api.Get("/quizzes/:id", h.get)
+	api.Put("/quizzes/:id", h.update)
+	api.Get("/quizzes/:id/export", h.exportGIFT)
+	api.Post("/quizzes/:id/attempts", h.submit)
+	api.Get("/quizzes/:id/attempts", h.attempts)
+	api.Get("/courses/:id/quizzes", h.forCourse)
+}
+
+func (h *Handler) create(c *fiber.Ctx) error {
+	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	var q Quiz
+	if err := bindQuiz(c, &q); err != nil {
+		return err
+	}
+	created, err := h.svc.Create(c.UserContext(), caller, &q)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(created)
+}
+
+func (h *Handler) update(c *fiber.Ctx) error {
+	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	var q Quiz
+	if err := bindQuiz(c, &q); err != nil {
+		return err
+	}
+	updated, err := h.svc.Update(c.UserContext(), caller, c.Params("id"), &q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(updated)
+}
+
+// bindQuiz decodes a quiz; validation runs in the service after defaults.
+func bindQuiz(c *fiber.Ctx, q *Quiz) error {
+	var raw struct{ Quiz }
+	if err := httpapi.BindJSON(c, &raw); err != nil {
+		return err
+	}
+	*q = raw.Quiz
+	return nil
+}
+
+func (h *Handler) get(c *fiber.Ctx) error {
+	caller, err := httpapi.Caller(c)
+	if err != nil {
+		return err
+	}
+	lang, err := langParam(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.svc.View(c.UserContext(), caller, c.Params("id"), lang)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	return c.JSON(v)
+}
+
+func (h *Handler) forCourse(c *fiber.Ctx) error {
+	caller, err := httpapi.Caller(c)
+	if err != nil {
+		return err
+	}
+	lang, err := langParam(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.svc.ForCourse(c.UserContext(), caller, c.Params("id"), lang)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+// attemptResponse is the graded attempt as the learner sees it, with the
+// trainer's feedback in the request's language.
+type attemptResponse struct {
+	AttemptID    string           `json:"attempt_id"`
+	QuizID       string           `json:"quiz_id"`
+	Number       int              `json:"number"`
+	Score        float64          `json:"score"`
+	Passed       bool             `json:"passed"`
+	Results      []resultResponse `json:"results"`
+	SubmittedAt  string           `json:"submitted_at"`
+	AttemptsUsed int              `json:"attempts_used"`
+	MaxAttempts  int              `json:"max_attempts"`
+}
+
+type resultResponse struct {
+	QuestionID      string  `json:"question_id"`
+	Answered        bool    `json:"answered"`
+	Correct         bool    `json:"correct"`
+	Fraction        float64 `json:"fraction"`
+	Points          float64 `json:"points"`
+	Awarded         float64 `json:"awarded"`
+	Feedback        string  `json:"feedback,omitempty"`
+	GeneralFeedback string  `json:"general_feedback,omitempty"`
+}
+
+func (h *Handler) respondAttempt(c *fiber.Ctx, a *Attempt, lang lontar.Lang) attemptResponse {
+	out := attemptResponse{AttemptID: a.ID, QuizID: a.QuizID, Number: a.Number, Score: a.Score, Passed: a.Passed,
+		SubmittedAt: a.SubmittedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), Results: []resultResponse{}}
+	for _, r := range a.Results {
+		out.Results = append(out.Results, resultResponse{QuestionID: r.QuestionID, Answered: r.Answered, Correct: r.Correct,
+			Fraction: r.Fraction, Points: r.Points, Awarded: r.Awarded, Feedback: r.Feedback.In(lang), GeneralFeedback: r.General.In(lang)})
+	}
+	return out
+}
+
+func (h *Handler) submit(c *fiber.Ctx) error {
+	caller, err := httpapi.Caller(c)
+	if err != nil {
+		return err
+	}
+	var sub Submission
+	if err := httpapi.BindJSON(c, &sub); err != nil {
+		return err
+	}
+	sub.Source = "online"
+	ctx := c.UserContext()
+	a, fresh, err := h.svc.Submit(ctx, caller, c.Params("id"), sub)
+	if err != nil {
+		return err
+	}
+	out := h.respondAttempt(c, a, httpapi.Lang(c))
+	q, err := h.svc.store.Get(ctx, a.QuizID)
+	if err != nil {
+		return err
+	}
+	out.MaxAttempts = q.MaxAttempts
+	if out.AttemptsUsed, err = h.svc.store.AttemptsUsed(ctx, caller.UserID, a.QuizID); err != nil {
+		return err
+	}
+	status := fiber.StatusCreated
+	if !fresh {
+		status = fiber.StatusOK // the same attempt sent again: first grading stands
+	}
+	return c.Status(status).JSON(out)
+}
+
+func (h *Handler) attempts(c *fiber.Ctx) error {
+	caller, err := httpapi.Caller(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.svc.Attempts(c.UserContext(), caller, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	lang := httpapi.Lang(c)
+	out := []attemptResponse{}
+	for _, a := range list {
+		out = append(out, h.respondAttempt(c, a, lang))
+	}
+	return c.JSON(out)
+}
+
+var errBadLang = lontar.Errorf(lontar.EBadRequest, "lang harus id, en atau all.", "lang must be id, en or all.")
+
+// langParam reads ?lang; "all" is the authoring form, which only GET on a
+// quiz by its authors returns anyway.
+func langParam(c *fiber.Ctx) (lontar.Lang, error) {
+	switch c.Query("lang") {
+	case "", "id", "en", "all":
+		return httpapi.Lang(c), nil
+	}
+	return "", errBadLang
+}
+
+var errFormat = lontar.Errorf(lontar.EBadRequest, "format harus gift.", "format must be gift.")
+
+func (h *Handler) importGIFT(c *fiber.Ctx) error {
+	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	if c.Query("format", "gift") != "gift" {
+		return errFormat
+	}
+	o := ImportOptions{CourseID: c.Query("course_id"), ModuleID: c.Query("module_id"),
+		Kind: c.Query("kind", KindPractice), Title: c.Query("title")}
+	if o.CourseID == "" {
+		return lontar.FieldErrors(map[string]lontar.Text{"course_id": lontar.T("course_id wajib diisi.", "course_id is required.")})
+	}
+	if v := c.Query("pass_mark"); v != "" {
+		if o.PassMark, err = strconv.ParseFloat(v, 64); err != nil {
+			return lontar.FieldErrors(map[string]lontar.Text{"pass_mark": lontar.T("pass_mark harus angka.", "pass_mark must be a number.")})
+		}
+	}
+	if v := c.Query("max_attempts"); v != "" {
+		if o.MaxAttempts, err = strconv.Atoi(v); err != nil {
+			return lontar.FieldErrors(map[string]lontar.Text{"max_attempts": lontar.T("max_attempts harus bilangan bulat.", "max_attempts must be a whole number.")})
+		}
+	}
+	body := c.Body()
+	if !utf8.Valid(body) {
+		return lontar.Errorf(lontar.EBadRequest, "Berkas GIFT harus UTF-8.", "The GIFT file must be UTF-8.")
+	}
+	imp, err := h.svc.ImportGIFT(c.UserContext(), caller, string(body), o)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(imp)
+}
+
+func (h *Handler) exportGIFT(c *fiber.Ctx) error {
+	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	if c.Query("format", "gift") != "gift" {
+		return errFormat
+	}
+	lang, err := langParam(c)
+	if err != nil {
+		return err
+	}
+	b, err := h.svc.ExportGIFT(c.UserContext(), caller, c.Params("id"), lang)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+c.Params("id")+`.gift.txt"`)
+	return c.Send(b)
+}

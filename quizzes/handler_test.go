@@ -1,0 +1,389 @@
+package quizzes_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"lontar"
+	"lontar/internal/apitest"
+	"lontar/quizzes"
+)
+
+// courseOwners is the course → institution lookup the courses feature
+// provides in the app.
+type courseOwners map[string]string
+
+func (c courseOwners) CourseInstitution(_ context.Context, id string) (string, error) {
+	if inst, ok := c[id]; ok {
+		return inst, nil
+	}
+	return "", lontar.NotFound("Kursus", "Course")
+}
+
+// enrollments records results the way the courses feature does: once per
+// attempt id. The real store is exercised by the server's end-to-end tests.
+type enrollments struct {
+	mu       sync.Mutex
+	enrolled map[string]bool
+	results  map[string]lontar.QuizResult
+	seen     map[string]bool
+}
+
+func newEnrollments() *enrollments {
+	return &enrollments{enrolled: map[string]bool{}, results: map[string]lontar.QuizResult{}, seen: map[string]bool{}}
+}
+
+func (e *enrollments) Enrolled(_ context.Context, user, course string) (bool, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.enrolled[user+":"+course], nil
+}
+
+func (e *enrollments) RecordQuizAttempt(_ context.Context, user string, a lontar.QuizAttempt) (lontar.QuizResult, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	k := user + ":" + a.QuizID
+	r := e.results[k]
+	if !e.seen[a.AttemptID] {
+		e.seen[a.AttemptID] = true
+		r.Attempts++
+		r.BestScore = max(r.BestScore, a.Score)
+		r.Passed = r.Passed || a.Passed
+	}
+	e.results[k] = r
+	return r, nil
+}
+
+type env struct {
+	*apitest.Env
+	svc     *quizzes.Service
+	enr     *enrollments
+	trainer string // token of a trainer of "poltek"
+	other   string // token of a trainer of another institution
+	learner string // token of a learner enrolled in c1
+	outside string // token of a learner not enrolled
+	admin   string
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	e := apitest.New(t)
+	enr := newEnrollments()
+	enr.enrolled["L1:c1"] = true
+	svc := quizzes.NewService(quizzes.NewStore(e.DB), courseOwners{"c1": "poltek", "c2": "undana"}, enr)
+	quizzes.NewHandler(svc).Register(e.API())
+	return &env{Env: e, svc: svc, enr: enr,
+		trainer: e.Token(t, lontar.Caller{UserID: "T1", Role: lontar.RoleTrainer, Institution: "poltek"}),
+		other:   e.Token(t, lontar.Caller{UserID: "T2", Role: lontar.RoleTrainer, Institution: "undana"}),
+		learner: e.Token(t, lontar.Caller{UserID: "L1", Role: lontar.RoleLearner}),
+		outside: e.Token(t, lontar.Caller{UserID: "L2", Role: lontar.RoleLearner}),
+		admin:   e.Token(t, lontar.Caller{UserID: "A1", Role: lontar.RoleAdmin}),
+	}
+}
+
+const quizBody = `{"id":"hpp-quiz","course_id":"c1","kind":"final","title":{"id":"Kuis HPP","en":"COGS quiz"},
+ "pass_mark":60,"max_attempts":2,"shuffle":true,"questions":[
+ {"id":"q1","type":"single","prompt":{"id":"Apa itu HPP?","en":"What is COGS?"},"choices":[
+   {"id":"a","text":{"id":"Harga pokok produksi"},"correct":true,"feedback":{"id":"Tepat.","en":"Right."}},
+   {"id":"b","text":{"id":"Harga jual"},"feedback":{"id":"Harga jual = HPP + laba.","en":"Price = COGS + profit."}}],
+   "feedback":{"id":"HPP adalah SECRET_GENERAL","en":"COGS is SECRET_GENERAL"}},
+ {"id":"q2","type":"numeric","points":2,"prompt":{"id":"HPP per bungkus?"},"answer":{"value":27500,"tolerance":0}},
+ {"id":"q3","type":"short_answer","prompt":{"id":"Singkatan?"},"answer":["SECRET_SHORT"]},
+ {"id":"q4","type":"true_false","prompt":{"id":"Benar?"},"answer":true},
+ {"id":"q5","type":"multiple","prompt":{"id":"Pilih"},"choices":[
+   {"id":"a","text":{"id":"A"},"weight":50},{"id":"b","text":{"id":"B"},"weight":50},{"id":"c","text":{"id":"C"},"weight":-50}]}
+]}`
+
+func (e *env) mustCreate(t *testing.T) {
+	t.Helper()
+	r := e.Do(t, "POST", "/api/v1/quizzes", e.trainer, quizBody)
+	if r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestAuthoringRights(t *testing.T) {
+	e := newEnv(t)
+	for _, tt := range []struct {
+		name, token string
+		want        int
+	}{
+		{"no token", "", 401},
+		{"learner", e.learner, 403},
+		{"other institution's trainer", e.other, 403},
+		{"own trainer", e.trainer, 201},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.Do(t, "POST", "/api/v1/quizzes", tt.token, quizBody)
+			if r.Status != tt.want {
+				t.Fatalf("status %d, want %d: %s", r.Status, tt.want, r.Body)
+			}
+		})
+	}
+	r := e.Do(t, "PUT", "/api/v1/quizzes/hpp-quiz", e.other, quizBody)
+	if r.Status != 403 {
+		t.Fatalf("other trainer edit: %d", r.Status)
+	}
+	r = e.Do(t, "POST", "/api/v1/quizzes", e.trainer, strings.Replace(quizBody, `"c1"`, `"nope"`, 1))
+	if r.Status != 404 {
+		t.Fatalf("unknown course: %d %s", r.Status, r.Body)
+	}
+	bad := strings.Replace(quizBody, `"correct":true,`, ``, 1)
+	bad = strings.Replace(bad, `"hpp-quiz"`, `"bad"`, 1)
+	r = e.Do(t, "POST", "/api/v1/quizzes", e.trainer, bad, "Accept-Language: en")
+	var body struct {
+		Error struct{ Fields map[string]string } `json:"error"`
+	}
+	r.JSON(t, &body)
+	if r.Status != 422 || !strings.Contains(body.Error.Fields["questions.0.choices"], "exactly one correct") {
+		t.Fatalf("invalid quiz: %d %s", r.Status, r.Body)
+	}
+}
+
+// walk calls f on every key and string value of a decoded JSON document.
+func walk(v any, f func(string)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, vv := range x {
+			f(k)
+			walk(vv, f)
+		}
+	case []any:
+		for _, vv := range x {
+			walk(vv, f)
+		}
+	case string:
+		f(x)
+	}
+}
+
+func TestLearnerSeesNoAnswers(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t)
+	r := e.Do(t, "GET", "/api/v1/quizzes/hpp-quiz?lang=en", e.learner, nil)
+	if r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	var doc any
+	r.JSON(t, &doc)
+	walk(doc, func(s string) {
+		for _, leak := range []string{"correct", "weight", "feedback", "answer", "accepted", "truth", "numeric",
+			"SECRET_GENERAL", "SECRET_SHORT", "Right.", "27500"} {
+			if s == leak || strings.Contains(s, "SECRET") || strings.Contains(s, "27500") {
+				t.Errorf("learner view leaks %q", s)
+				return
+			}
+		}
+	})
+	if !strings.Contains(string(r.Body), "What is COGS?") {
+		t.Fatalf("not in English: %s", r.Body)
+	}
+	again := e.Do(t, "GET", "/api/v1/quizzes/hpp-quiz?lang=en", e.learner, nil)
+	if string(again.Body) != string(r.Body) {
+		t.Fatal("a reload reshuffled the quiz")
+	}
+	if r := e.Do(t, "GET", "/api/v1/quizzes/hpp-quiz", e.outside, nil); r.Status != 403 {
+		t.Fatalf("not enrolled: %d", r.Status)
+	}
+	if r := e.Do(t, "GET", "/api/v1/quizzes/hpp-quiz", e.other, nil); r.Status != 403 {
+		t.Fatalf("other institution: %d", r.Status)
+	}
+	if r := e.Do(t, "GET", "/api/v1/quizzes/hpp-quiz", e.trainer, nil); r.Status != 200 || !strings.Contains(string(r.Body), "SECRET_SHORT") {
+		t.Fatalf("author view: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestAttemptGradedAndLimited(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t)
+	answers := `{"answers":{"q1":"a","q2":27500,"q3":"secret_short","q4":false,"q5":["a"]}}`
+	r := e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, answers, "Accept-Language: en")
+	var got struct {
+		Score        float64
+		Passed       bool
+		AttemptsUsed int `json:"attempts_used"`
+		Results      []struct {
+			QuestionID string `json:"question_id"`
+			Correct    bool
+			Feedback   string
+		}
+	}
+	r.JSON(t, &got)
+	// 1 + 2 + 1 + 0 + 0.5 = 4.5 of 6 = 75%.
+	if r.Status != 201 || got.Score != 75 || !got.Passed || got.AttemptsUsed != 1 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if got.Results[0].Feedback != "Right." || got.Results[3].Correct {
+		t.Fatalf("results: %+v", got.Results)
+	}
+	// A wrong answer type is a 422 naming the question and costs no attempt.
+	r = e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, `{"answers":{"q2":"banyak","zz":1}}`)
+	if r.Status != 422 || !strings.Contains(string(r.Body), "answers.q2") || !strings.Contains(string(r.Body), "answers.zz") {
+		t.Fatalf("bad answers: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, answers); r.Status != 201 {
+		t.Fatalf("second attempt: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, answers); r.Status != 409 {
+		t.Fatalf("third attempt of 2: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.outside, answers); r.Status != 403 {
+		t.Fatalf("not enrolled: %d", r.Status)
+	}
+}
+
+func TestConcurrentAttemptsRespectTheLimit(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t)
+	var wg sync.WaitGroup
+	statuses := make(chan int, 10)
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses <- e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, `{"answers":{"q1":"a"}}`).Status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	counts := map[int]int{}
+	for s := range statuses {
+		counts[s]++
+	}
+	if counts[201] != 2 || counts[409] != 8 {
+		t.Fatalf("statuses %v, want two 201 and eight 409", counts)
+	}
+	if r := e.enr.results["L1:hpp-quiz"]; r.Attempts != 2 {
+		t.Fatalf("enrollment counted %d attempts", r.Attempts)
+	}
+}
+
+func TestOfflineSubmissionAppliedOnce(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t)
+	ctx := context.Background()
+	caller := &lontar.Caller{UserID: "L1", Role: lontar.RoleLearner}
+	ev := lontar.SyncEvent{ID: "6f1c2b1e-8c1a-4d7e-9a55-0b7d9f3e2a10", Type: "quiz_submitted",
+		OccurredAt: time.Now().Add(-48 * time.Hour).UTC(),
+		Raw:        json.RawMessage(`{"quiz_id":"hpp-quiz","answers":{"q1":"a","q2":27500}}`)}
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := e.svc.ApplySync(ctx, caller, ev); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := e.svc.ApplySync(ctx, caller, ev); err != nil {
+		t.Fatal(err)
+	}
+	r := e.Do(t, "GET", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, nil)
+	var list []struct {
+		AttemptID string  `json:"attempt_id"`
+		Score     float64 `json:"score"`
+	}
+	r.JSON(t, &list)
+	if len(list) != 1 || list[0].AttemptID != ev.ID || list[0].Score != 50 {
+		t.Fatalf("attempts after 6 replays: %s", r.Body)
+	}
+	if res := e.enr.results["L1:hpp-quiz"]; res.Attempts != 1 || res.BestScore != 50 {
+		t.Fatalf("enrollment: %+v", res)
+	}
+	bad := ev
+	bad.ID = "7f1c2b1e-8c1a-4d7e-9a55-0b7d9f3e2a10"
+	bad.Raw = json.RawMessage(`{"quiz_id":"hpp-quiz","answers":{"q1":42}}`)
+	if err := e.svc.ApplySync(ctx, caller, bad); lontar.ErrorCode(err) != lontar.EInvalid {
+		t.Fatalf("bad offline answers: %v", err)
+	}
+}
+
+func TestGIFTImportAndExport(t *testing.T) {
+	e := newEnv(t)
+	src, err := os.ReadFile("../../shared/testdata/gift/moodle-examples.gift.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.Do(t, "POST", "/api/v1/quizzes/import?format=gift&course_id=c1&kind=practice&title=Moodle", e.trainer, src,
+		"Content-Type: text/plain")
+	var imp struct {
+		ID        string
+		Questions []json.RawMessage
+		Problems  []struct {
+			Line   int
+			Reason string
+		}
+	}
+	r.JSON(t, &imp)
+	if r.Status != 201 || len(imp.Questions) == 0 || len(imp.Problems) == 0 {
+		t.Fatalf("import: %d %s", r.Status, r.Body)
+	}
+	for _, p := range imp.Problems {
+		if p.Line <= 0 || p.Reason == "" {
+			t.Fatalf("problem without line or reason: %+v", p)
+		}
+	}
+	out := e.Do(t, "GET", "/api/v1/quizzes/"+imp.ID+"/export?format=gift", e.trainer, nil)
+	if out.Status != 200 || !strings.HasPrefix(out.Header.Get("Content-Type"), "text/plain") {
+		t.Fatalf("export: %d", out.Status)
+	}
+	again := e.Do(t, "POST", "/api/v1/quizzes/import?format=gift&course_id=c1", e.trainer, out.Body, "Content-Type: text/plain")
+	var imp2 struct {
+		Questions []json.RawMessage
+		Problems  []any
+	}
+	again.JSON(t, &imp2)
+	if again.Status != 201 || len(imp2.Questions) != len(imp.Questions) || len(imp2.Problems) != 0 {
+		t.Fatalf("re-import of export: %d questions %d→%d problems %v", again.Status, len(imp.Questions), len(imp2.Questions), imp2.Problems)
+	}
+	if r := e.Do(t, "POST", "/api/v1/quizzes/import?format=gift&course_id=c1", e.trainer,
+		"::E:: Tulis esai tentang tenun {}\n\n// only comments\n", "Content-Type: text/plain"); r.Status != 422 {
+		t.Fatalf("nothing usable: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "POST", "/api/v1/quizzes/import?format=gift&course_id=c2", e.trainer, src, "Content-Type: text/plain"); r.Status != 403 {
+		t.Fatalf("other institution's course: %d", r.Status)
+	}
+	if r := e.Do(t, "GET", "/api/v1/quizzes/"+imp.ID+"/export?format=gift", e.learner, nil); r.Status != 403 {
+		t.Fatalf("learner export: %d", r.Status)
+	}
+}
+
+func TestSeedIsIdempotent(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	first, err := e.svc.Seed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := e.svc.Seed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Created != 0 || second.Updated != 0 || second.Unchanged != first.Created {
+		t.Fatalf("first %+v, second %+v", first, second)
+	}
+	for _, course := range []string{"jualan-online", "konten-kreatif", "pembukuan-sederhana"} {
+		id, ok, err := e.svc.Store().FinalQuizID(ctx, course)
+		if err != nil || !ok {
+			t.Errorf("%s has no final quiz (%v)", course, err)
+			continue
+		}
+		q, err := e.svc.Store().Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, qq := range q.Questions {
+			if qq.Prompt.EN == "" {
+				t.Errorf("%s %s lacks English", id, qq.ID)
+			}
+		}
+		t.Logf("%s: final %s has %d questions", course, id, len(q.Questions))
+	}
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lontar/database"
+)
+
+func TestLoadConfig(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := loadConfig(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.DBName != "lontar" || c.MongoURI != "" || c.SQLiteSynchronous != "full" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	_, err = loadConfig(env(map[string]string{
+		"LONTAR_ADDR": "nonsense", "MONGODB_URI": "postgres://x", "LONTAR_BOOTSTRAP_ADMIN_PHONE": "0812",
+		"LONTAR_SQLITE_SYNCHRONOUS": "off", "LONTAR_PUBLIC_URL": "ftp://x",
+	}))
+	if err == nil {
+		t.Fatal("bad config accepted")
+	}
+	for _, want := range []string{"LONTAR_ADDR", "MONGODB_URI", "BOOTSTRAP", "SYNCHRONOUS", "PUBLIC_URL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not report %s: %v", want, err)
+		}
+	}
+}
+
+func TestServerStartsServesAndStops(t *testing.T) {
+	s := startServer(t, nil)
+	for _, p := range []string{"/healthz", "/readyz", "/api/openapi.json", "/api/v1/regions"} {
+		if r := s.do(t, "GET", p, "", nil); r.Status != 200 {
+			t.Errorf("GET %s = %d %s", p, r.Status, r.Body)
+		}
+	}
+	r := s.do(t, "GET", "/api/v1/nope", "", nil)
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	r.json(t, &e)
+	if r.Status != 404 || e.Error.Code != "not_found" {
+		t.Fatalf("unknown API path: %d %s", r.Status, r.Body)
+	}
+	if !strings.Contains(s.log.String(), "listening on http://127.0.0.1:") {
+		t.Fatalf("log lacks the listening line:\n%s", s.log)
+	}
+	if strings.Contains(s.log.String(), "level=INFO msg=\"connection") {
+		t.Fatal("FerretDB's info logs reach the app log")
+	}
+	s.stop(t)
+	if _, err := http.Get(s.URL + "/healthz"); err == nil {
+		t.Fatal("still serving after shutdown")
+	}
+}
+
+func TestDataSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	s := startServer(t, map[string]string{"LONTAR_DATA_DIR": dir})
+	r := s.do(t, "POST", "/api/v1/auth/register", "", map[string]any{
+		"phone": "0812 3456 7890", "name": "Yuliana Ndun", "password": "tenun-amarasi-2024",
+		"profile": map[string]any{"business_name": "Tenun Ina", "sector": "tenun", "region": "5371030", "gender": "f"},
+	})
+	if r.Status != 201 {
+		t.Fatalf("register: %d %s", r.Status, r.Body)
+	}
+	var reg struct {
+		AccessToken string `json:"access_token"`
+	}
+	r.json(t, &reg)
+	key, err := os.ReadFile(filepath.Join(dir, "keys", "access-token.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(filepath.Join(dir, "keys", "access-token.key")); info.Mode().Perm() != 0o600 {
+		t.Fatalf("key mode %v", info.Mode())
+	}
+	s.stop(t)
+
+	s = startServer(t, map[string]string{"LONTAR_DATA_DIR": dir})
+	if r := s.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": "+6281234567890", "password": "tenun-amarasi-2024"}); r.Status != 200 {
+		t.Fatalf("login after restart: %d %s", r.Status, r.Body)
+	}
+	// The signing key persisted too: a token from before the restart works.
+	if r := s.do(t, "GET", "/api/v1/me", reg.AccessToken, nil); r.Status != 200 || !strings.Contains(string(r.Body), "Yuliana Ndun") {
+		t.Fatalf("old token after restart: %d %s", r.Status, r.Body)
+	}
+	key2, _ := os.ReadFile(filepath.Join(dir, "keys", "access-token.key"))
+	if string(key) != string(key2) {
+		t.Fatal("signing key changed across restart")
+	}
+}
+
+func TestBootstrapAdmin(t *testing.T) {
+	env := map[string]string{"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"}
+	s := startServer(t, env)
+	r := s.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": "081300000001", "password": "admin-lontar-kupang"})
+	var got struct {
+		User struct{ Role string }
+	}
+	r.json(t, &got)
+	if r.Status != 200 || got.User.Role != "admin" {
+		t.Fatalf("bootstrap admin login: %d %s", r.Status, r.Body)
+	}
+}
+
+// Every route the app registers must be in the OpenAPI document.
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store, err := database.Open(ctx, database.Options{URI: os.Getenv("MONGODB_URI"), DataDir: dir, DBName: "openapi", Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close(ctx)
+	cfg, _ := loadConfig(func(k string) string { return map[string]string{"LONTAR_DATA_DIR": dir}[k] })
+	app, err := buildApp(ctx, cfg, store, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]bool{}
+	for _, r := range apiRoutes {
+		documented[r.Method+" "+r.Path] = true
+	}
+	for _, r := range app.GetRoutes(true) {
+		api := strings.HasPrefix(r.Path, "/api/") && r.Path != "/api/*"
+		if r.Method == "HEAD" || !(api || r.Path == "/healthz" || r.Path == "/readyz") {
+			continue
+		}
+		if !documented[r.Method+" "+r.Path] {
+			t.Errorf("route %s %s is missing from the OpenAPI document", r.Method, r.Path)
+		}
+	}
+	doc, err := openAPIDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parsed struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(doc, &parsed); err != nil || parsed.OpenAPI != "3.1.0" {
+		t.Fatalf("document: %v", err)
+	}
+	if _, ok := parsed.Paths["/api/v1/courses/{id}/lessons/{lesson_id}/complete"]["post"]; !ok {
+		t.Fatal("path parameters not rendered in OpenAPI style")
+	}
+}

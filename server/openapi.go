@@ -1,0 +1,141 @@
+package main
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// route documents one API operation. The OpenAPI document is built from
+// this table, and a test fails when the app registers a route missing here.
+type route struct {
+	Method, Path, Tag, Summary string
+	Roles                      string // "" public; "any" any signed-in user; else the roles allowed
+	Body                       string // request body description, "" for none
+	OK                         int    // success status
+}
+
+var apiRoutes = []route{
+	{"GET", "/healthz", "ops", "Liveness: 200 while the process runs", "", "", 200},
+	{"GET", "/readyz", "ops", "Readiness: 200 once the store answers, 503 otherwise", "", "", 200},
+	{"GET", "/api/openapi.json", "ops", "This document", "", "", 200},
+
+	{"GET", "/api/v1/regions", "accounts", "NTT kabupaten/kota and Kupang kecamatan with BPS codes; ?parent= filters", "", "", 200},
+	{"POST", "/api/v1/auth/register", "accounts", "Register a learner → {user, access_token, refresh_token}", "", "{phone, name, password, profile:{business_name, sector, region, gender, birth_year, nib}}", 201},
+	{"POST", "/api/v1/auth/login", "accounts", "Log in; limited per phone and per client address (429 with Retry-After)", "", "{phone, password}", 200},
+	{"POST", "/api/v1/auth/refresh", "accounts", "Rotate a refresh token; reusing one revokes the chain", "", "{refresh_token}", 200},
+	{"POST", "/api/v1/auth/logout", "accounts", "Revoke the session of a refresh token", "", "{refresh_token}", 204},
+	{"POST", "/api/v1/auth/activate", "accounts", "Set the password of a participant a trainer imported, with the one-time activation code", "", "{phone, code, password}", 200},
+	{"GET", "/api/v1/me", "accounts", "The caller's user", "any", "", 200},
+	{"PATCH", "/api/v1/me", "accounts", "Update the caller's name and profile", "any", "{name?, profile?}", 200},
+	{"POST", "/api/v1/users", "accounts", "Create a user with a role", "admin", "{phone, name, password, role, institution, scope}", 201},
+	{"GET", "/api/v1/users/:id", "accounts", "One user", "admin", "", 200},
+
+	{"GET", "/api/v1/courses", "courses", "Published courses (from memory; ETag)", "", "", 200},
+	{"POST", "/api/v1/courses", "courses", "Create a draft course", "trainer, admin", "{title, summary, topic, level, modules:[{title, lessons:[{title, body, est_minutes}]}]}", 201},
+	{"GET", "/api/v1/courses/:id", "courses", "A published course with lesson bodies (?lang=id|en|all; ETag)", "", "", 200},
+	{"PUT", "/api/v1/courses/:id", "courses", "Replace the draft (edit, reorder)", "trainer, admin", "course", 200},
+	{"GET", "/api/v1/courses/:id/draft", "courses", "The draft, for its authors", "trainer, admin", "", 200},
+	{"POST", "/api/v1/courses/:id/publish", "courses", "Publish the draft as a new immutable version", "trainer, admin", "", 200},
+	{"GET", "/api/v1/courses/:id/lessons/:lesson_id", "courses", "One published lesson (ETag)", "", "", 200},
+	{"POST", "/api/v1/courses/:id/enroll", "progress", "Enroll (201, or 200 if already enrolled)", "learner", "", 201},
+	{"POST", "/api/v1/courses/:id/lessons/:lesson_id/complete", "progress", "Mark a lesson complete; idempotent", "learner", "", 200},
+	{"GET", "/api/v1/me/enrollments", "progress", "The caller's enrollments with progress and quiz results", "any", "", 200},
+	{"GET", "/api/v1/me/enrollments/:course_id", "progress", "One enrollment", "any", "", 200},
+	{"POST", "/api/v1/sync", "progress", "Apply offline events (≤ 500), each at most once", "learner", "{events:[{id, type, occurred_at, …}]}", 200},
+	{"POST", "/api/v1/cohorts", "cohorts", "Create a cohort with a join code", "trainer, admin", "{name, course_ids, starts_on, ends_on, region}", 201},
+	{"GET", "/api/v1/cohorts", "cohorts", "The caller's institution's cohorts", "trainer, admin", "", 200},
+	{"GET", "/api/v1/cohorts/:id", "cohorts", "One cohort", "trainer, admin", "", 200},
+	{"POST", "/api/v1/cohorts/join", "cohorts", "Join a cohort by code and enroll in its courses", "learner", "{code}", 200},
+	{"GET", "/api/v1/cohorts/:id/roster", "cohorts", "Participants with their progress per course", "trainer, admin", "", 200},
+	{"POST", "/api/v1/cohorts/:id/participants/import", "cohorts", "Register participants from CSV (name, phone, business_name, sector, region)", "trainer, admin", "text/csv", 200},
+
+	{"POST", "/api/v1/quizzes", "quizzes", "Create a quiz for a course", "trainer, admin", "{course_id, module_id, kind, title, pass_mark, max_attempts, shuffle, questions}", 201},
+	{"POST", "/api/v1/quizzes/import", "quizzes", "Import a GIFT file (?format=gift&course_id=&kind=&title=&pass_mark=&max_attempts=)", "trainer, admin", "text/plain GIFT", 201},
+	{"GET", "/api/v1/quizzes/:id", "quizzes", "A quiz: without answers for learners, the authoring form for its trainers", "any", "", 200},
+	{"PUT", "/api/v1/quizzes/:id", "quizzes", "Replace a quiz", "trainer, admin", "quiz", 200},
+	{"GET", "/api/v1/quizzes/:id/export", "quizzes", "Export as GIFT (?format=gift&lang=)", "trainer, admin", "", 200},
+	{"POST", "/api/v1/quizzes/:id/attempts", "quizzes", "Submit an attempt; graded on the server", "learner", "{attempt_id?, answers:{question_id: answer}}", 201},
+	{"GET", "/api/v1/quizzes/:id/attempts", "quizzes", "The caller's attempts", "any", "", 200},
+	{"GET", "/api/v1/courses/:id/quizzes", "quizzes", "A course's quizzes", "any", "", 200},
+}
+
+var paramRe = regexp.MustCompile(`:([a-z_]+)`)
+
+// openAPIDocument renders apiRoutes as OpenAPI 3.1.
+func openAPIDocument() ([]byte, error) {
+	errorRef := map[string]any{"$ref": "#/components/schemas/Error"}
+	paths := map[string]map[string]any{}
+	for _, r := range apiRoutes {
+		p := paramRe.ReplaceAllString(r.Path, "{$1}")
+		if paths[p] == nil {
+			paths[p] = map[string]any{}
+		}
+		var params []any
+		for _, m := range paramRe.FindAllStringSubmatch(r.Path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]string{"type": "string"}})
+		}
+		desc := r.Summary
+		if r.Roles != "" {
+			desc += ". Roles: " + r.Roles + "."
+		}
+		op := map[string]any{
+			"tags": []string{r.Tag}, "summary": r.Summary, "description": desc,
+			"operationId": strings.ToLower(r.Method) + strings.ReplaceAll(paramRe.ReplaceAllString(r.Path, "by_$1"), "/", "_"),
+			"responses": map[string]any{
+				itoa(r.OK): map[string]any{"description": "OK"},
+				"default":  map[string]any{"description": "Error", "content": map[string]any{"application/json": map[string]any{"schema": errorRef}}},
+			},
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if r.Roles != "" {
+			op["security"] = []any{map[string][]string{"bearer": {}}}
+		}
+		if r.Body != "" {
+			ct := "application/json"
+			if strings.HasPrefix(r.Body, "text/") {
+				ct = strings.Fields(r.Body)[0]
+			}
+			op["requestBody"] = map[string]any{"required": true, "description": r.Body,
+				"content": map[string]any{ct: map[string]any{}}}
+		}
+		paths[p][strings.ToLower(r.Method)] = op
+	}
+	doc := map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{"title": "Lontar API", "version": "1",
+			"description": "Digital skills training for Kupang's UMKM. Errors: {error:{code, message, fields}}; messages follow Accept-Language (id default, en)."},
+		"paths": paths,
+		"components": map[string]any{
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+			"schemas": map[string]any{"Error": map[string]any{"type": "object", "properties": map[string]any{
+				"error": map[string]any{"type": "object", "required": []string{"code", "message"}, "properties": map[string]any{
+					"code":    map[string]any{"type": "string", "enum": []string{"bad_request", "unauthenticated", "forbidden", "not_found", "conflict", "too_large", "validation_failed", "rate_limited", "internal"}},
+					"message": map[string]any{"type": "string"},
+					"fields":  map[string]any{"type": "object", "additionalProperties": map[string]string{"type": "string"}},
+				}}}}},
+		},
+	}
+	return json.Marshal(doc)
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+func openAPIHandler() fiber.Handler {
+	doc, err := openAPIDocument()
+	return func(c *fiber.Ctx) error {
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+		return c.Send(doc)
+	}
+}
