@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// browser starts headless Chromium at a phone's size. It skips the test
+// when no Chromium is installed (.ci/run installs Debian's chromium).
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("LONTAR_CHROMIUM")
+	if path == "" {
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		t.Skip("no Chromium installed: browser tests skipped (apt-get install chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(390, 844),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2))); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// screenshot saves what the phone shows into LONTAR_SCREENSHOTS, if set.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	dir := os.Getenv("LONTAR_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	var png []byte
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 80)); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	_ = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+}
+
+func fill(sel, value string) chromedp.Action {
+	return chromedp.Tasks{chromedp.SetValue(sel, "", chromedp.ByQuery), chromedp.SendKeys(sel, value, chromedp.ByQuery)}
+}
+
+// A new learner on a phone registers with 0812…, sees field errors next to
+// the fields, logs out and in again, reads a lesson and marks it done while
+// offline, and the tap reaches the server once the phone is back online.
+func TestBrowserLearnerJourney(t *testing.T) {
+	ctx := browser(t)
+	s := startServer(t, nil)
+
+	var text string
+	must := func(step string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			screenshot(t, ctx, "failed-"+strings.ReplaceAll(step, " ", "-"))
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+
+	must("open the app",
+		chromedp.Navigate(s.URL+"/"),
+		chromedp.WaitVisible(`#f-phone`, chromedp.ByQuery),
+		chromedp.Click(`a[href="/daftar"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#f-name`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#f-region option[value="5371030"]`, chromedp.ByQuery),
+	)
+	var lang string
+	must("html lang", chromedp.AttributeValue(`html`, "lang", &lang, nil, chromedp.ByQuery))
+	if lang != "id" {
+		t.Fatalf("html lang = %q", lang)
+	}
+	screenshot(t, ctx, "register")
+
+	// Bad input: errors appear next to the fields, in Indonesian.
+	must("submit bad input",
+		fill(`#f-name`, "Maria Bunga"),
+		fill(`#f-phone`, "12345"),
+		fill(`#f-password`, "pendek"),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#e-password:not(:empty)`, chromedp.ByQuery),
+		chromedp.Text(`#e-phone`, &text, chromedp.ByQuery),
+	)
+	if text == "" {
+		t.Fatal("no error next to the phone field")
+	}
+	screenshot(t, ctx, "register-errors")
+
+	must("register",
+		fill(`#f-phone`, "0812 3456 7891"),
+		fill(`#f-password`, "sei-sapi-oebobo"),
+		fill(`#f-business_name`, "Sei Ibu Maria"),
+		chromedp.SetValue(`#f-sector`, "kuliner", chromedp.ByQuery),
+		chromedp.SetValue(`#f-region`, "5371030", chromedp.ByQuery),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[href="/kursus/jualan-online"]`, chromedp.ByQuery),
+		chromedp.Text(`h1`, &text, chromedp.ByQuery),
+	)
+	if text != "Kursus saya" {
+		t.Fatalf("home heading = %q", text)
+	}
+	screenshot(t, ctx, "home")
+
+	must("switch to English and back",
+		chromedp.Click(`button.lang`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//h1[text()="My courses"]`, chromedp.BySearch),
+		chromedp.Click(`button.lang`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//h1[text()="Kursus saya"]`, chromedp.BySearch),
+	)
+
+	must("log out and in",
+		chromedp.Click(`a[href="/profil"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//button[text()="Keluar"]`, chromedp.BySearch),
+		chromedp.Click(`//button[text()="Keluar"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`#f-phone`, chromedp.ByQuery),
+		fill(`#f-phone`, "+62 812-3456-7891"),
+		fill(`#f-password`, "sei-sapi-oebobo"),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[href="/kursus/jualan-online"]`, chromedp.ByQuery),
+	)
+
+	must("enroll and open the first lesson",
+		chromedp.Click(`a[href="/kursus/jualan-online"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`button.primary`, chromedp.ByQuery),
+		chromedp.Click(`button.primary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.progress`, chromedp.ByQuery),
+		chromedp.Click(`ol.lessons a`, chromedp.ByQuery),
+		chromedp.WaitVisible(`article.lesson h2`, chromedp.ByQuery),
+	)
+	screenshot(t, ctx, "lesson")
+
+	var pending int
+	must("mark done while offline",
+		network.Enable(),
+		network.EmulateNetworkConditions(true, 0, -1, -1),
+		chromedp.Click(`button.big`, chromedp.ByQuery),
+		chromedp.WaitVisible(`button.big[disabled]`, chromedp.ByQuery),
+		chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.outbox')||'[]').length`, &pending),
+	)
+	if pending != 1 {
+		t.Fatalf("outbox holds %d events while offline, want 1", pending)
+	}
+	must("back online",
+		network.EmulateNetworkConditions(false, 0, -1, -1),
+		chromedp.Evaluate(`window.dispatchEvent(new Event('online'))`, nil),
+	)
+	deadline := time.Now().Add(30 * time.Second)
+	for pending != 0 && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+		must("read outbox", chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.outbox')||'[]').length`, &pending))
+	}
+	if pending != 0 {
+		t.Fatalf("outbox still holds %d events after coming back online", pending)
+	}
+	var token string
+	must("read token", chromedp.Evaluate(`localStorage.getItem('lontar.access')`, &token))
+	r := s.do(t, "GET", "/api/v1/me/enrollments/jualan-online", token, nil)
+	var en struct {
+		CompletedLessons map[string]any `json:"completed_lessons"`
+	}
+	r.json(t, &en)
+	if len(en.CompletedLessons) != 1 {
+		t.Fatalf("server enrollment after sync: %s", r.Body)
+	}
+}
