@@ -1,0 +1,393 @@
+//go:build lontar_progress
+
+package courses
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"lontar"
+)
+
+// Progress errors.
+var (
+	errNotEnrolled = lontar.Errorf(lontar.EForbidden,
+		"Anda belum terdaftar di kursus ini.", "You are not enrolled in this course.")
+	errEnrollmentNotFound = lontar.NotFound("Pendaftaran kursus", "Enrollment")
+	errLessonNotFound     = lontar.NotFound("Materi", "Lesson")
+)
+
+// ProgressStore keeps enrollments and progress. Every write is a single
+// atomic operation on one enrollment document by _id: replays and
+// concurrent requests are made harmless by the operators chosen ($min for
+// a completion time, $addToSet, guarded updates), never by reading first.
+type ProgressStore struct {
+	enrollments *mongo.Collection
+	// userCourses holds one document per user (_id = user id) listing the
+	// courses they enrolled in, so listing a user's enrollments reads by
+	// _id instead of scanning enrollments (FerretDB cannot use an index on
+	// user_id).
+	userCourses *mongo.Collection
+	catalog     *Catalog
+	people      People
+	finals      FinalQuizzes
+}
+
+// NewProgressStore returns a store over db. people may be nil (enrollments
+// then carry no learner snapshot beyond the user id).
+func NewProgressStore(db *mongo.Database, catalog *Catalog, people People) *ProgressStore {
+	return &ProgressStore{
+		enrollments: db.Collection("enrollments"),
+		userCourses: db.Collection("user_courses"),
+		catalog:     catalog,
+		people:      people,
+	}
+}
+
+// SetFinalQuizzes tells the store how to find a course's final quiz. The
+// quizzes store needs this store to record attempts, so the two are wired
+// after both exist; call it before serving requests. Without it a course
+// is complete when every lesson is done.
+func (s *ProgressStore) SetFinalQuizzes(f FinalQuizzes) { s.finals = f }
+
+// EnsureIndexes creates the indexes a real MongoDB needs for reports and
+// roster queries (FerretDB only uses them to enforce uniqueness).
+func (s *ProgressStore) EnsureIndexes(ctx context.Context) error {
+	_, err := s.enrollments.Indexes().CreateMany(ctx, []mongo.IndexModel{
+		{Keys: bson.D{{Key: "user_id", Value: 1}}},
+		{Keys: bson.D{{Key: "course_id", Value: 1}, {Key: "completed_at", Value: 1}}},
+		{Keys: bson.D{{Key: "cohort_ids", Value: 1}}},
+	})
+	if err != nil {
+		return fmt.Errorf("courses: enrollment indexes: %w", err)
+	}
+	return nil
+}
+
+// Enroll enrolls the user in the published course. created is false when
+// they were enrolled already; the existing enrollment is returned then.
+func (s *ProgressStore) Enroll(ctx context.Context, userID, courseID string) (e *Enrollment, created bool, err error) {
+	course, err := s.catalog.Get(ctx, courseID)
+	if err != nil {
+		return nil, false, err
+	}
+	p, err := s.person(ctx, userID)
+	if err != nil {
+		return nil, false, err
+	}
+	return s.enroll(ctx, p, course, "")
+}
+
+// person returns the user as People knows them, or just the id without People.
+func (s *ProgressStore) person(ctx context.Context, userID string) (lontar.Person, error) {
+	if s.people == nil {
+		return lontar.Person{UserID: userID}, nil
+	}
+	p, err := s.people.Person(ctx, userID)
+	if err != nil {
+		return lontar.Person{}, fmt.Errorf("courses: learner %s: %w", userID, err)
+	}
+	p.UserID = userID
+	return p, nil
+}
+
+// enroll inserts the enrollment by _id; a duplicate key means the learner
+// is enrolled already, and only the cohort is added to it.
+func (s *ProgressStore) enroll(ctx context.Context, p lontar.Person, course *Course, cohortID string) (*Enrollment, bool, error) {
+	id := enrollmentID(p.UserID, course.ID)
+	// The per-user index goes first: a crash between the two writes leaves
+	// an index entry without an enrollment, which listing skips, rather
+	// than an enrollment the learner can never list.
+	_, err := s.userCourses.UpdateOne(ctx, bson.M{"_id": p.UserID},
+		bson.M{"$addToSet": bson.M{"course_ids": course.ID}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return nil, false, fmt.Errorf("courses: index enrollment %s: %w", id, err)
+	}
+	now := serverNow()
+	e := &Enrollment{
+		ID: id, UserID: p.UserID, CourseID: course.ID, Version: course.Version,
+		Learner: learnerOf(p), CohortIDs: []string{},
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if cohortID != "" {
+		e.CohortIDs = []string{cohortID}
+	}
+	_, err = s.enrollments.InsertOne(ctx, e)
+	if err == nil {
+		return e, true, nil
+	}
+	if !mongo.IsDuplicateKeyError(err) {
+		return nil, false, fmt.Errorf("courses: enroll %s: %w", id, err)
+	}
+	if cohortID == "" {
+		e, err = s.Enrollment(ctx, p.UserID, course.ID)
+		return e, false, err
+	}
+	e, err = s.update(ctx, bson.M{"_id": id}, bson.M{
+		"$addToSet": bson.M{"cohort_ids": cohortID},
+		"$set":      bson.M{"updated_at": now},
+	})
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, false, fmt.Errorf("courses: enrollment %s vanished", id)
+	}
+	return e, false, err
+}
+
+// Enrollment returns the user's enrollment in the course, or not_found.
+func (s *ProgressStore) Enrollment(ctx context.Context, userID, courseID string) (*Enrollment, error) {
+	var e Enrollment
+	err := s.enrollments.FindOne(ctx, bson.M{"_id": enrollmentID(userID, courseID)}).Decode(&e)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errEnrollmentNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("courses: read enrollment %s: %w", enrollmentID(userID, courseID), err)
+	}
+	e.unescapeKeys()
+	return &e, nil
+}
+
+// Enrolled reports whether the user is enrolled in the course.
+func (s *ProgressStore) Enrolled(ctx context.Context, userID, courseID string) (bool, error) {
+	err := s.enrollments.FindOne(ctx, bson.M{"_id": enrollmentID(userID, courseID)},
+		options.FindOne().SetProjection(bson.M{"_id": 1})).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("courses: read enrollment %s: %w", enrollmentID(userID, courseID), err)
+	}
+	return true, nil
+}
+
+// Enrollments returns the user's enrollments in the order they enrolled,
+// reading the per-user index and then each enrollment by _id.
+func (s *ProgressStore) Enrollments(ctx context.Context, userID string) ([]*Enrollment, error) {
+	var idx struct {
+		CourseIDs []string `bson:"course_ids"`
+	}
+	err := s.userCourses.FindOne(ctx, bson.M{"_id": userID}).Decode(&idx)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return []*Enrollment{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("courses: read enrollments of %s: %w", userID, err)
+	}
+	list := make([]*Enrollment, 0, len(idx.CourseIDs))
+	for _, courseID := range idx.CourseIDs {
+		e, err := s.Enrollment(ctx, userID, courseID)
+		if lontar.IsCode(err, lontar.ENotFound) {
+			continue // indexed, but the enrollment write never happened
+		}
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, e)
+	}
+	return list, nil
+}
+
+// CompleteLesson records that the user completed the lesson at the given
+// time (clamped to the server clock; zero means now). Completing a lesson
+// again, in any order, concurrently or as a replay, changes nothing: the
+// earliest completion time is kept with $min in one atomic update.
+func (s *ProgressStore) CompleteLesson(ctx context.Context, userID, courseID, lessonID string, at time.Time) (*Enrollment, error) {
+	course, err := s.catalog.Get(ctx, courseID)
+	if err != nil {
+		return nil, err
+	}
+	if !course.HasLesson(lessonID) {
+		return nil, errLessonNotFound
+	}
+	now := serverNow()
+	at = clampTime(at, now)
+	e, err := s.update(ctx, bson.M{"_id": enrollmentID(userID, courseID)}, bson.M{
+		"$min": bson.M{"completed_lessons." + fieldKey(lessonID): at},
+		"$max": bson.M{"active_at": at},
+		"$set": bson.M{"updated_at": now},
+	})
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errNotEnrolled
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.maybeComplete(ctx, e, course); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// RecordQuizAttempt adds one graded attempt to the learner's enrollment
+// and returns their standing on the quiz. An attempt id is counted once:
+// the update is guarded by the ids already applied, so a replay (an
+// offline submission resent, a crash before the sync record) returns the
+// standing unchanged. Not enrolled → forbidden.
+func (s *ProgressStore) RecordQuizAttempt(ctx context.Context, userID string, a lontar.QuizAttempt) (lontar.QuizResult, error) {
+	if a.AttemptID == "" || a.QuizID == "" || a.CourseID == "" {
+		return lontar.QuizResult{}, fmt.Errorf("courses: quiz attempt without attempt, quiz or course id")
+	}
+	id := enrollmentID(userID, a.CourseID)
+	now := serverNow()
+	at := clampTime(a.At, now)
+	q := "quiz_results." + fieldKey(a.QuizID)
+	notApplied := bson.M{"_id": id, "applied_attempts": bson.M{"$ne": a.AttemptID}}
+
+	// The first score needs "only if none yet", which one update cannot say
+	// next to the counters, so it is its own guarded update, made first:
+	// after a crash between the two, the replay finds first_score set and
+	// only the counters are applied.
+	firstFilter := bson.M{"_id": id, "applied_attempts": bson.M{"$ne": a.AttemptID}, q + ".first_score": bson.M{"$exists": false}}
+	if _, err := s.enrollments.UpdateOne(ctx, firstFilter, bson.M{"$set": bson.M{q + ".first_score": a.Score}}); err != nil {
+		return lontar.QuizResult{}, fmt.Errorf("courses: record attempt %s in %s: %w", a.AttemptID, id, err)
+	}
+
+	set := bson.M{q + ".quiz_id": a.QuizID, q + ".last_score": a.Score, "updated_at": now}
+	if a.Kind != "" {
+		set[q+".kind"] = a.Kind
+	}
+	update := bson.M{
+		"$addToSet": bson.M{"applied_attempts": a.AttemptID},
+		"$inc":      bson.M{q + ".attempts": 1},
+		"$max":      bson.M{q + ".best_score": a.Score, q + ".updated_at": at, "active_at": at},
+		"$set":      set,
+	}
+	if a.Passed {
+		set[q+".passed"] = true // passed stays true once true: it is never set false
+		update["$min"] = bson.M{"quiz_passed_at." + fieldKey(a.QuizID): at}
+	}
+	e, err := s.update(ctx, notApplied, update)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		// Either not enrolled, or this attempt was counted before.
+		e, err = s.Enrollment(ctx, userID, a.CourseID)
+		if lontar.IsCode(err, lontar.ENotFound) {
+			return lontar.QuizResult{}, errNotEnrolled
+		}
+		if err != nil {
+			return lontar.QuizResult{}, err
+		}
+		return e.QuizResults[a.QuizID], nil
+	}
+	if err != nil {
+		return lontar.QuizResult{}, err
+	}
+	if a.Passed {
+		course, err := s.catalog.Get(ctx, a.CourseID)
+		if err == nil {
+			err = s.maybeComplete(ctx, e, course)
+		}
+		if err != nil && !lontar.IsCode(err, lontar.ENotFound) {
+			return lontar.QuizResult{}, err
+		}
+	}
+	return e.QuizResults[a.QuizID], nil
+}
+
+// SetCertificateCode records the certificate issued for the enrollment;
+// the first code recorded stays.
+func (s *ProgressStore) SetCertificateCode(ctx context.Context, userID, courseID, code string) error {
+	id := enrollmentID(userID, courseID)
+	_, err := s.enrollments.UpdateOne(ctx,
+		bson.M{"_id": id, "certificate_code": bson.M{"$exists": false}},
+		bson.M{"$set": bson.M{"certificate_code": code}})
+	if err != nil {
+		return fmt.Errorf("courses: set certificate of %s: %w", id, err)
+	}
+	return nil
+}
+
+// maybeComplete sets completed_at, once, when every lesson of the course's
+// current version is done and its final quiz (if any) is passed. The time
+// is when that happened (the latest of those completions), not when the
+// server heard of it, so offline progress keeps its dates. The update is
+// guarded by completed_at not existing: concurrent callers set it once.
+func (s *ProgressStore) maybeComplete(ctx context.Context, e *Enrollment, course *Course) error {
+	if e.CompletedAt != nil {
+		return nil
+	}
+	ids := course.LessonIDs()
+	if len(ids) == 0 {
+		return nil
+	}
+	var doneAt time.Time
+	for _, id := range ids {
+		at, ok := e.CompletedLessons[id]
+		if !ok {
+			return nil
+		}
+		if at.After(doneAt) {
+			doneAt = at
+		}
+	}
+	if s.finals != nil {
+		quizID, ok, err := s.finals.FinalQuizID(ctx, course.ID)
+		if err != nil {
+			return fmt.Errorf("courses: final quiz of %s: %w", course.ID, err)
+		}
+		if ok {
+			if !e.QuizResults[quizID].Passed {
+				return nil
+			}
+			if at := e.QuizPassedAt[quizID]; at.After(doneAt) {
+				doneAt = at
+			}
+		}
+	}
+	res, err := s.enrollments.UpdateOne(ctx, bson.M{"_id": e.ID, "completed_at": bson.M{"$exists": false}},
+		bson.M{"$set": bson.M{"completed_at": doneAt}})
+	if err != nil {
+		return fmt.Errorf("courses: complete %s: %w", e.ID, err)
+	}
+	if res.ModifiedCount == 1 {
+		e.CompletedAt = &doneAt
+		return nil
+	}
+	// Another request completed it first; show its time.
+	fresh, err := s.Enrollment(ctx, e.UserID, e.CourseID)
+	if err != nil {
+		return err
+	}
+	e.CompletedAt = fresh.CompletedAt
+	return nil
+}
+
+// update applies one atomic update and returns the document after it.
+func (s *ProgressStore) update(ctx context.Context, filter, update bson.M) (*Enrollment, error) {
+	var e Enrollment
+	err := s.enrollments.FindOneAndUpdate(ctx, filter, update,
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&e)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("courses: update enrollment %v: %w", filter["_id"], err)
+	}
+	e.unescapeKeys()
+	return &e, nil
+}
+
+// serverNow is the server's clock at the store's precision (milliseconds),
+// so a time read back equals the time written.
+func serverNow() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+
+// maxEventAge is how far back a client's time is believed.
+const maxEventAge = 30 * 24 * time.Hour
+
+// clampTime keeps a client's time within [now-maxEventAge, now]: a phone's
+// clock may be wrong, and a time in the future would let a completion jump
+// ahead of real ones. Zero means now.
+func clampTime(at, now time.Time) time.Time {
+	switch {
+	case at.IsZero() || at.After(now):
+		return now
+	case at.Before(now.Add(-maxEventAge)):
+		return now.Add(-maxEventAge)
+	}
+	return at.UTC().Truncate(time.Millisecond)
+}

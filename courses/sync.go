@@ -1,0 +1,235 @@
+//go:build lontar_progress
+
+package courses
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"lontar"
+)
+
+// MaxSyncEvents is the most events one POST /sync may carry.
+const MaxSyncEvents = 500
+
+// Sync result statuses.
+const (
+	SyncApplied   = "applied"
+	SyncDuplicate = "duplicate"
+	SyncRejected  = "rejected"
+)
+
+// EventLessonCompleted is the sync event type for a completed lesson:
+// {id, type, occurred_at, course_id, lesson_id}.
+const EventLessonCompleted = "lesson_completed"
+
+// SyncResult is what happened to one event.
+type SyncResult struct {
+	ID     string
+	Status string
+	Reason *lontar.Text // for rejected events
+}
+
+// Syncer applies batches of events clients made offline. Each event is
+// applied at most once per user however often it is sent: after applying
+// it, the event is recorded in sync_events by inserting _id
+// "<user>:<event uuid>", and the unique _id decides which of several
+// concurrent senders reports "applied". Applying comes before recording so
+// a crash in between replays the event later instead of losing it; every
+// applier is therefore idempotent for an event id (a lesson completion by
+// $min, a quiz attempt by its attempt id = event id).
+//
+// Rejected events are not recorded: sent again once the cause is gone
+// (say, after enrolling), they are applied.
+type Syncer struct {
+	events *mongo.Collection
+
+	mu       sync.RWMutex
+	appliers map[string]lontar.SyncApplier
+}
+
+// NewSyncer returns a Syncer that knows lesson_completed; other features
+// add their event types with Handle.
+func NewSyncer(db *mongo.Database, progress *ProgressStore) *Syncer {
+	s := &Syncer{events: db.Collection("sync_events"), appliers: map[string]lontar.SyncApplier{}}
+	s.Handle(EventLessonCompleted, lessonCompleted{progress})
+	return s
+}
+
+// Handle registers the applier of one event type.
+func (s *Syncer) Handle(eventType string, a lontar.SyncApplier) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.appliers[eventType] = a
+}
+
+func (s *Syncer) applier(eventType string) lontar.SyncApplier {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.appliers[eventType]
+}
+
+// EnsureIndexes creates the indexes a real MongoDB needs.
+func (s *Syncer) EnsureIndexes(ctx context.Context) error {
+	_, err := s.events.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "user_id", Value: 1}}})
+	if err != nil {
+		return fmt.Errorf("courses: sync event indexes: %w", err)
+	}
+	return nil
+}
+
+// syncedEvent is the record of an applied event.
+type syncedEvent struct {
+	ID         string    `bson:"_id"` // <user>:<event uuid>
+	UserID     string    `bson:"user_id"`
+	Type       string    `bson:"type"`
+	OccurredAt time.Time `bson:"occurred_at"`
+	ReceivedAt time.Time `bson:"received_at"`
+}
+
+// Sync rejection reasons.
+var (
+	errEventShape = lontar.Errorf(lontar.EInvalid,
+		"Peristiwa bukan objek JSON yang benar.", "The event is not a valid JSON object.")
+	errEventID = lontar.Errorf(lontar.EInvalid,
+		"id peristiwa harus berupa UUID.", "The event id must be a UUID.")
+	errEventType = lontar.Errorf(lontar.EInvalid,
+		"Jenis peristiwa tidak dikenal.", "Unknown event type.")
+	errEventTime = lontar.Errorf(lontar.EInvalid,
+		"occurred_at harus berupa waktu RFC 3339.", "occurred_at must be an RFC 3339 time.")
+)
+
+// Apply applies the caller's events in the order they came and returns
+// one result per event. Bad events are rejected with a reason and the
+// others still apply. An error that is not the event's fault (the store
+// failing) stops the batch: the client sends it again, and what was
+// applied already comes back as duplicate.
+func (s *Syncer) Apply(ctx context.Context, c *lontar.Caller, events []json.RawMessage) ([]SyncResult, error) {
+	results := make([]SyncResult, 0, len(events))
+	for _, raw := range events {
+		r, err := s.applyOne(ctx, c, raw)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+func (s *Syncer) applyOne(ctx context.Context, c *lontar.Caller, raw json.RawMessage) (SyncResult, error) {
+	var head struct {
+		ID         string `json:"id"`
+		Type       string `json:"type"`
+		OccurredAt string `json:"occurred_at"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return rejected("", errEventShape), nil
+	}
+	r := SyncResult{ID: head.ID}
+	id, ok := parseUUID(head.ID)
+	if !ok {
+		return rejected(head.ID, errEventID), nil
+	}
+	a := s.applier(head.Type)
+	if a == nil {
+		return rejected(head.ID, errEventType), nil
+	}
+	now := serverNow()
+	var at time.Time
+	if head.OccurredAt != "" {
+		t, err := time.Parse(time.RFC3339Nano, head.OccurredAt)
+		if err != nil {
+			return rejected(head.ID, errEventTime), nil
+		}
+		at = t
+	}
+	ev := lontar.SyncEvent{ID: id, Type: head.Type, OccurredAt: clampTime(at, now), Raw: raw}
+	key := c.UserID + ":" + id
+
+	// Skip the work for an event recorded before; whether this request
+	// applied it is still decided by the insert below.
+	err := s.events.FindOne(ctx, bson.M{"_id": key}, options.FindOne().SetProjection(bson.M{"_id": 1})).Err()
+	if err == nil {
+		r.Status = SyncDuplicate
+		return r, nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return r, fmt.Errorf("courses: read sync event %s: %w", key, err)
+	}
+
+	if err := a.ApplySync(ctx, c, ev); err != nil {
+		var le *lontar.Error
+		if errors.As(err, &le) && le.Code != lontar.EInternal {
+			return rejected(head.ID, le), nil
+		}
+		return r, fmt.Errorf("courses: apply %s event %s: %w", head.Type, key, err)
+	}
+	_, err = s.events.InsertOne(ctx, syncedEvent{ID: key, UserID: c.UserID, Type: head.Type,
+		OccurredAt: ev.OccurredAt, ReceivedAt: now})
+	switch {
+	case mongo.IsDuplicateKeyError(err):
+		r.Status = SyncDuplicate // a concurrent request recorded it first
+	case err != nil:
+		return r, fmt.Errorf("courses: record sync event %s: %w", key, err)
+	default:
+		r.Status = SyncApplied
+	}
+	return r, nil
+}
+
+func rejected(id string, e *lontar.Error) SyncResult {
+	reason := e.Message
+	return SyncResult{ID: id, Status: SyncRejected, Reason: &reason}
+}
+
+// parseUUID accepts the canonical 8-4-4-4-12 hex form in any case and
+// returns it in lower case, so the same id sent in two cases is one event.
+func parseUUID(s string) (string, bool) {
+	if len(s) != 36 {
+		return "", false
+	}
+	for i := range len(s) {
+		ch := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if ch != '-' {
+				return "", false
+			}
+		default:
+			if !('0' <= ch && ch <= '9' || 'a' <= ch && ch <= 'f' || 'A' <= ch && ch <= 'F') {
+				return "", false
+			}
+		}
+	}
+	return strings.ToLower(s), true
+}
+
+// lessonCompleted applies lesson_completed events.
+type lessonCompleted struct{ progress *ProgressStore }
+
+func (a lessonCompleted) ApplySync(ctx context.Context, c *lontar.Caller, ev lontar.SyncEvent) error {
+	var in struct {
+		CourseID string `json:"course_id"`
+		LessonID string `json:"lesson_id"`
+	}
+	if err := json.Unmarshal(ev.Raw, &in); err != nil {
+		return errEventShape
+	}
+	if in.CourseID == "" {
+		return lontar.Errorf(lontar.EInvalid, "course_id wajib diisi.", "course_id is required.")
+	}
+	if in.LessonID == "" {
+		return errLessonNotFound
+	}
+	_, err := a.progress.CompleteLesson(ctx, c.UserID, in.CourseID, in.LessonID, ev.OccurredAt)
+	return err
+}
