@@ -93,7 +93,7 @@ function saveOutbox(events) {
   localStorage.setItem(OUTBOX, JSON.stringify(events));
 }
 
-function uuid() {
+export function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
   b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
@@ -103,8 +103,8 @@ function uuid() {
 
 // record keeps an event on the phone first, so a tap is never lost, then
 // tries to send everything waiting.
-export function record(type, fields) {
-  const ev = { id: uuid(), type, occurred_at: new Date().toISOString(), ...fields };
+export function record(type, fields, id = uuid()) {
+  const ev = { id, type, occurred_at: new Date().toISOString(), ...fields };
   saveOutbox([...outbox(), ev]);
   flush();
   return ev;

@@ -2,7 +2,7 @@
 // with h(); the only HTML inserted as markup is a lesson body, which the
 // server rendered from Markdown and sanitised at publish.
 import { t, lang, setLang } from '/i18n.js';
-import { api, session, logout, record, flush, outbox, APIError } from '/api.js';
+import { api, session, logout, record, flush, outbox, uuid, APIError } from '/api.js';
 
 const root = document.getElementById('app');
 
@@ -327,16 +327,27 @@ function collect(form, quiz) {
     if (v === null || v === '') continue;
     if (q.type === 'true_false') answers[q.id] = v === 'true';
     else if (q.type === 'numeric') {
-      const n = Number(String(v).replace(/\./g, '').replace(',', '.'));
+      const n = parseNumber(String(v));
       answers[q.id] = Number.isFinite(n) ? n : String(v);
     } else answers[q.id] = v;
   }
   return answers;
 }
 
+// parseNumber reads a number as the learner typed it: Indonesian writes
+// 75.000 and 2,5; English writes 75,000 and 2.5. "Rp" and spaces are ignored.
+function parseNumber(s) {
+  let v = s.replace(/rp|\s/gi, '');
+  v = lang() === 'en' ? v.replace(/,/g, '') : v.replace(/\./g, '').replace(',', '.');
+  return v === '' ? NaN : Number(v);
+}
+
 async function quizView(id) {
   page(h('p', {}, t('loading')));
   const quiz = await api.get(`/quizzes/${encodeURIComponent(id)}?lang=${lang()}`);
+  // One id per attempt: a retry after a dropped answer, or the same answers
+  // queued offline, is graded and counted once.
+  const attemptId = uuid();
   const out = h('div', { class: 'results', 'aria-live': 'polite' });
   const form = submitting(h('form', { class: 'quiz-form', novalidate: true },
     quiz.questions.map((q, n) => h('fieldset', { class: 'question', 'data-q': q.id },
@@ -347,10 +358,10 @@ async function quizView(id) {
     const answers = collect(form, quiz);
     let res;
     try {
-      res = await api.post(`/quizzes/${encodeURIComponent(id)}/attempts`, { answers, attempt_id: quiz.attempt_id });
+      res = await api.post(`/quizzes/${encodeURIComponent(id)}/attempts`, { answers, attempt_id: attemptId });
     } catch (e) {
       if (e.code !== 'network') throw e;
-      record('quiz_submitted', { quiz_id: id, course_id: quiz.course_id, attempt_id: quiz.attempt_id, answers });
+      record('quiz_submitted', { quiz_id: id, course_id: quiz.course_id, answers }, attemptId);
       out.replaceChildren(h('p', { class: 'status' }, t('saved_offline')));
       return;
     }
