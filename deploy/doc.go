@@ -1,0 +1,2 @@
+// Package deploy holds tests of the deployment files.
+package deploy
