@@ -49,7 +49,9 @@ func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *sl
 
 	app := httpapi.NewApp(httpapi.Options{Logger: logger, Verifier: tokens, TrustedProxies: cfg.TrustedProxies})
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed,
-		Next: func(c *fiber.Ctx) error { return !isAPI(c.Path()) }}))
+		// Static assets are stored compressed already; only API JSON is
+		// compressed per response.
+		Next: func(c *fiber.Ctx) bool { return !isAPI(c.Path()) }}))
 
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", func(c *fiber.Ctx) error {
