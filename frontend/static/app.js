@@ -105,10 +105,21 @@ function submitting(form, fn) {
 }
 
 let regionsCache = null;
+// regionOptions lists each kabupaten/kota; where Lontar knows its kecamatan
+// (Kota Kupang, Kabupaten Kupang) they are grouped under it.
 async function regionOptions() {
   regionsCache ??= await api.get('/regions').catch(() => []);
-  return regionsCache.filter((r) => r.level !== 'provinsi').map((r) =>
-    h('option', { value: r.code }, r.level === 'kecamatan' ? `— ${r.name}` : r.name));
+  const kids = new Map();
+  for (const r of regionsCache) {
+    if (r.level === 'kecamatan') kids.set(r.parent, [...(kids.get(r.parent) || []), r]);
+  }
+  return regionsCache.filter((r) => r.level === 'kabupaten' || r.level === 'kota').map((k) => {
+    const label = k.level === 'kabupaten' ? `Kabupaten ${k.name}` : k.name;
+    const sub = kids.get(k.code);
+    if (!sub) return h('option', { value: k.code }, label);
+    return h('optgroup', { label }, h('option', { value: k.code }, label),
+      sub.map((r) => h('option', { value: r.code }, `${r.name} (${label})`)));
+  });
 }
 
 function select(options) {
