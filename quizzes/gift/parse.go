@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // space is what PHP's trim() removes; Moodle trims lines and texts with it.
@@ -22,6 +23,8 @@ type item struct {
 
 type seq []item
 
+// lex resolves escapes as Moodle does: \\ first, then \~ \= \# \{ \} \: and
+// \n; any other backslash is an ordinary character.
 func lex(s string) seq {
 	out := make(seq, 0, len(s))
 	for i := 0; i < len(s); i++ {
@@ -138,11 +141,7 @@ func weight(s seq) (float64, seq, bool) {
 	if len(s) == 0 || s[0].c != '%' {
 		return 0, s, false
 	}
-	head := s
-	if len(head) > 64 {
-		head = head[:64]
-	}
-	m := weightRE.FindStringSubmatch(head.String())
+	m := weightRE.FindStringSubmatch(s.String())
 	if m == nil {
 		return 0, s, false
 	}
@@ -181,9 +180,14 @@ func number(s string) (float64, bool) {
 	return v, err == nil
 }
 
+// short quotes a piece of the input for a Problem's reason.
 func short(s string) string {
 	if len(s) > 40 {
-		s = s[:40] + "…"
+		i := 40
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s = s[:i] + "…"
 	}
 	return strconv.Quote(s)
 }
