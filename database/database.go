@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -153,8 +154,8 @@ func waitURI(f *ferretdb.FerretDB, done <-chan struct{}) (string, error) {
 	}
 }
 
-// levelFilter drops records below min: FerretDB logs every connection at
-// info level, which would drown Lontar's own log.
+// levelFilter keeps FerretDB's log to warnings and errors: it logs every
+// connection at info level, which would drown Lontar's own log.
 type levelFilter struct {
 	slog.Handler
 	min slog.Level
@@ -162,6 +163,16 @@ type levelFilter struct {
 
 func (h levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+// Handle drops FerretDB's dumps of error replies: it logs every one at warn
+// level with the whole wire message, and Lontar meets duplicate keys on
+// purpose (an enrollment that exists, an event already applied).
+func (h levelFilter) Handle(ctx context.Context, r slog.Record) error {
+	if strings.HasPrefix(r.Message, "Response header") || strings.HasPrefix(r.Message, "Response message") {
+		return nil
+	}
+	return h.Handler.Handle(ctx, r)
 }
 func (h levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
 	return levelFilter{h.Handler.WithAttrs(a), h.min}

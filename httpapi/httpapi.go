@@ -106,6 +106,15 @@ var ErrBadJSON = lontar.Errorf(lontar.EBadRequest,
 
 // BindJSON decodes the JSON body into v and validates it.
 func BindJSON(c *fiber.Ctx, v any) error {
+	if err := DecodeJSON(c, v); err != nil {
+		return err
+	}
+	return lontar.Validate(v)
+}
+
+// DecodeJSON decodes the JSON body into v without validating it, for
+// inputs that get defaults filled in before their rules are checked.
+func DecodeJSON(c *fiber.Ctx, v any) error {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
 		return lontar.Errorf(lontar.EBadRequest,
@@ -121,7 +130,7 @@ func BindJSON(c *fiber.Ctx, v any) error {
 		}
 		return ErrBadJSON
 	}
-	return lontar.Validate(v)
+	return nil
 }
 
 // Caller returns the request's caller if it has one of roles.

@@ -40,8 +40,13 @@ func FromGIFT(qs []gift.Question) ([]Question, []Problem) {
 			truth := g.Truth
 			q.Truth = &truth
 			if q.Feedback.IsZero() {
-				// GIFT's first feedback is for a wrong answer: the one that teaches.
-				q.Feedback = lontar.T(strings.TrimSpace(strings.Join([]string{g.TrueFeedback, g.FalseFeedback}, " ")), "")
+				// Lontar has one feedback for a true/false question: keep the
+				// one GIFT shows for a wrong answer, which is the one that teaches.
+				wrong := g.TrueFeedback
+				if truth {
+					wrong = g.FalseFeedback
+				}
+				q.Feedback = lontar.T(wrong, "")
 			}
 		case gift.Numeric:
 			q.Type = TypeNumeric

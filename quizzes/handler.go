@@ -62,14 +62,10 @@ func (h *Handler) update(c *fiber.Ctx) error {
 	return c.JSON(updated)
 }
 
-// bindQuiz decodes a quiz; validation runs in the service after defaults.
+// bindQuiz decodes a quiz; the service validates it after filling in
+// defaults (points, choice ids, weights from flags).
 func bindQuiz(c *fiber.Ctx, q *Quiz) error {
-	var raw struct{ Quiz }
-	if err := httpapi.BindJSON(c, &raw); err != nil {
-		return err
-	}
-	*q = raw.Quiz
-	return nil
+	return httpapi.DecodeJSON(c, q)
 }
 
 func (h *Handler) get(c *fiber.Ctx) error {
