@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"lontar"
+	"lontar/database"
 )
 
 // Login limits. Per phone only failures count: five wrong passwords lock
@@ -43,10 +44,10 @@ func (l *Limiter) SetClock(now func() time.Time) { l.now = now }
 
 // EnsureIndexes lets a real MongoDB drop expired windows.
 func (l *Limiter) EnsureIndexes(ctx context.Context) error {
-	_, err := l.coll.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}},
+	err := database.EnsureIndexes(ctx, l.coll, mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}},
 		Options: options.Index().SetExpireAfterSeconds(0)})
 	if err != nil {
-		return fmt.Errorf("accounts: ensure rate limit index: %w", err)
+		return fmt.Errorf("accounts: %w", err)
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"lontar"
+	"lontar/database"
 )
 
 // RefreshTTL is how long a refresh token (and so a session) lives unused.
@@ -48,18 +49,17 @@ func NewStore(db *mongo.Database) *Store {
 // EnsureIndexes creates the indexes a real MongoDB needs: a unique phone,
 // and TTL indexes that drop expired refresh tokens.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	models := []struct {
-		coll *mongo.Collection
-		m    mongo.IndexModel
-	}{
-		{s.users, mongo.IndexModel{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetUnique(true)}},
-		{s.users, mongo.IndexModel{Keys: bson.D{{Key: "role", Value: 1}}}},
-		{s.tokens, mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetExpireAfterSeconds(0)}},
-		{s.sessions, mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetExpireAfterSeconds(0)}},
-	}
-	for _, x := range models {
-		if _, err := x.coll.Indexes().CreateOne(ctx, x.m); err != nil {
-			return fmt.Errorf("accounts: ensure index on %s: %w", x.coll.Name(), err)
+	ttl := options.Index().SetExpireAfterSeconds(0)
+	expiry := bson.D{{Key: "expires_at", Value: 1}}
+	for _, e := range []error{
+		database.EnsureIndexes(ctx, s.users,
+			mongo.IndexModel{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetUnique(true)},
+			mongo.IndexModel{Keys: bson.D{{Key: "role", Value: 1}}}),
+		database.EnsureIndexes(ctx, s.tokens, mongo.IndexModel{Keys: expiry, Options: ttl}),
+		database.EnsureIndexes(ctx, s.sessions, mongo.IndexModel{Keys: expiry, Options: ttl}),
+	} {
+		if e != nil {
+			return fmt.Errorf("accounts: %w", e)
 		}
 	}
 	return nil

@@ -1,0 +1,33 @@
+package database
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// EnsureIndexes creates indexes on coll. Embedded FerretDB v1 does not
+// implement some index options (TTL's expireAfterSeconds): such an index is
+// skipped there, and the code relying on it also checks expiry itself.
+func EnsureIndexes(ctx context.Context, coll *mongo.Collection, models ...mongo.IndexModel) error {
+	for _, m := range models {
+		if _, err := coll.Indexes().CreateOne(ctx, m); err != nil {
+			if IsNotImplemented(err) {
+				continue
+			}
+			return fmt.Errorf("ensure index on %s: %w", coll.Name(), err)
+		}
+	}
+	return nil
+}
+
+// IsNotImplemented reports whether the server said it lacks a feature.
+func IsNotImplemented(err error) bool {
+	var ce mongo.CommandError
+	if errors.As(err, &ce) {
+		return ce.Code == 238 || ce.Name == "NotImplemented"
+	}
+	return false
+}
