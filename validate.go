@@ -60,6 +60,9 @@ func Validate(v any) error {
 			if i := strings.IndexByte(key, '.'); i >= 0 {
 				key = key[i+1:] // drop the top-level struct name
 			}
+			// modules[0].lessons[2] → modules.0.lessons.2, like every
+			// other field path Lontar reports.
+			key = strings.NewReplacer("[", ".", "]", "").Replace(key)
 			if _, seen := fields[key]; !seen {
 				fields[key] = Text{ID: fe.Translate(val.id), EN: fe.Translate(val.en)}
 			}

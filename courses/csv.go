@@ -1,5 +1,3 @@
-//go:build lontar_progress
-
 package courses
 
 import (

@@ -1,0 +1,283 @@
+package courses
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"lontar"
+)
+
+// CheckInterval is how often a catalogue asks the store whether another
+// instance published something: one read by _id.
+const CheckInterval = 2 * time.Second
+
+// Catalog serves published courses from memory. It loads them all at
+// start and again only when the catalog version document changed, so
+// GET /courses and GET /courses/{id} never scan the database per request.
+type Catalog struct {
+	store    *Store
+	interval time.Duration
+	now      func() time.Time
+
+	mu      sync.RWMutex
+	loaded  bool
+	version int64
+	checked time.Time
+	courses map[string]*entry
+	order   []string // ids, sorted by topic then title
+	lists   map[lontar.Lang][]byte
+}
+
+// entry is one published course and its learner views, encoded once.
+type entry struct {
+	course *Course
+	views  map[lontar.Lang][]byte // "id", "en", "all"
+}
+
+// NewCatalog returns a catalogue reading from store.
+func NewCatalog(store *Store) *Catalog {
+	return &Catalog{store: store, interval: CheckInterval, now: time.Now}
+}
+
+// SetCheckInterval changes how often other instances' publishes are
+// noticed (tests).
+func (c *Catalog) SetCheckInterval(d time.Duration) { c.interval = d }
+
+// Invalidate makes the next read check the store: called after a publish
+// on this instance.
+func (c *Catalog) Invalidate() {
+	c.mu.Lock()
+	c.checked = time.Time{}
+	c.mu.Unlock()
+}
+
+// refresh reloads the catalogue when the version document moved.
+func (c *Catalog) refresh(ctx context.Context) error {
+	c.mu.RLock()
+	fresh := c.loaded && c.now().Sub(c.checked) < c.interval
+	c.mu.RUnlock()
+	if fresh {
+		return nil
+	}
+	v, err := c.store.catalogVersion(ctx)
+	if err != nil {
+		return err
+	}
+	c.mu.RLock()
+	same := c.loaded && v == c.version
+	c.mu.RUnlock()
+	if same {
+		c.mu.Lock()
+		c.checked = c.now()
+		c.mu.Unlock()
+		return nil
+	}
+	all, err := c.store.allPublished(ctx)
+	if err != nil {
+		return err
+	}
+	courses := make(map[string]*entry, len(all))
+	for _, co := range all {
+		e, err := newEntry(co)
+		if err != nil {
+			return err
+		}
+		courses[co.ID] = e
+	}
+	order := make([]string, 0, len(all))
+	for id := range courses {
+		order = append(order, id)
+	}
+	slices.SortFunc(order, func(a, b string) int {
+		ca, cb := courses[a].course, courses[b].course
+		if ca.Topic != cb.Topic {
+			return topicRank(ca.Topic) - topicRank(cb.Topic)
+		}
+		if ca.Title.ID < cb.Title.ID {
+			return -1
+		}
+		return 1
+	})
+	lists := map[lontar.Lang][]byte{}
+	for _, lang := range []lontar.Lang{lontar.LangID, lontar.LangEN, LangAll} {
+		items := make([]any, 0, len(order))
+		for _, id := range order {
+			items = append(items, summaryOf(courses[id].course, lang))
+		}
+		if lists[lang], err = json.Marshal(items); err != nil {
+			return fmt.Errorf("courses: encode list: %w", err)
+		}
+	}
+	c.mu.Lock()
+	c.courses, c.order, c.lists, c.version, c.loaded, c.checked = courses, order, lists, v, true, c.now()
+	c.mu.Unlock()
+	return nil
+}
+
+func topicRank(t string) int {
+	if i := slices.Index(Topics, t); i >= 0 {
+		return i
+	}
+	return len(Topics)
+}
+
+// LangAll asks for the {id, en} objects instead of plain strings.
+const LangAll lontar.Lang = "all"
+
+func newEntry(co *Course) (*entry, error) {
+	e := &entry{course: co, views: map[lontar.Lang][]byte{}}
+	for _, lang := range []lontar.Lang{lontar.LangID, lontar.LangEN, LangAll} {
+		b, err := json.Marshal(viewOf(co, lang))
+		if err != nil {
+			return nil, fmt.Errorf("courses: encode %s: %w", co.ID, err)
+		}
+		e.views[lang] = b
+	}
+	return e, nil
+}
+
+// Get returns a published course.
+func (c *Catalog) Get(ctx context.Context, id string) (*Course, error) {
+	e, err := c.entry(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return e.course, nil
+}
+
+func (c *Catalog) entry(ctx context.Context, id string) (*entry, error) {
+	if err := c.refresh(ctx); err != nil {
+		return nil, err
+	}
+	c.mu.RLock()
+	e, ok := c.courses[id]
+	c.mu.RUnlock()
+	if !ok {
+		return nil, errCourseNotFound
+	}
+	return e, nil
+}
+
+// List returns the published courses in display order.
+func (c *Catalog) List(ctx context.Context) []*Course {
+	if err := c.refresh(ctx); err != nil {
+		return nil
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]*Course, 0, len(c.order))
+	for _, id := range c.order {
+		out = append(out, c.courses[id].course)
+	}
+	return out
+}
+
+// listJSON returns the encoded course list and its version.
+func (c *Catalog) listJSON(ctx context.Context, lang lontar.Lang) ([]byte, int64, error) {
+	if err := c.refresh(ctx); err != nil {
+		return nil, 0, err
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.lists[lang], c.version, nil
+}
+
+// courseView is a published course as learners read it.
+type courseView struct {
+	ID           string       `json:"id"`
+	Title        any          `json:"title"`
+	Summary      any          `json:"summary"`
+	Topic        string       `json:"topic"`
+	Level        string       `json:"level,omitempty"`
+	Institution  string       `json:"institution"`
+	Version      int          `json:"version"`
+	LessonsCount int          `json:"lessons_count"`
+	EstMinutes   int          `json:"est_minutes"`
+	SizeBytes    int          `json:"size_bytes"`
+	PublishedAt  *time.Time   `json:"published_at,omitempty"`
+	Modules      []moduleView `json:"modules,omitempty"`
+}
+
+type moduleView struct {
+	ID      string       `json:"id"`
+	Title   any          `json:"title"`
+	Lessons []lessonView `json:"lessons"`
+}
+
+type lessonView struct {
+	ID         string `json:"id"`
+	CourseID   string `json:"course_id,omitempty"`
+	ModuleID   string `json:"module_id,omitempty"`
+	Title      any    `json:"title"`
+	EstMinutes int    `json:"est_minutes"`
+	// Body is the sanitised HTML; with lang=all, Markdown is in "markdown".
+	Body     any    `json:"body"`
+	Markdown any    `json:"markdown,omitempty"`
+	PrevID   string `json:"prev_id,omitempty"`
+	NextID   string `json:"next_id,omitempty"`
+}
+
+func text(t lontar.Text, lang lontar.Lang) any {
+	if lang == LangAll {
+		return t
+	}
+	return t.In(lang)
+}
+
+func estMinutes(co *Course) int {
+	n := 0
+	for _, m := range co.Modules {
+		for _, l := range m.Lessons {
+			n += l.EstMinutes
+		}
+	}
+	return n
+}
+
+func summaryOf(co *Course, lang lontar.Lang) courseView {
+	return courseView{ID: co.ID, Title: text(co.Title, lang), Summary: text(co.Summary, lang), Topic: co.Topic,
+		Level: co.Level, Institution: co.Institution, Version: co.Version, LessonsCount: co.LessonCount(),
+		EstMinutes: estMinutes(co), SizeBytes: co.SizeBytes, PublishedAt: co.PublishedAt}
+}
+
+func lessonOf(l Lesson, lang lontar.Lang) lessonView {
+	v := lessonView{ID: l.ID, Title: text(l.Title, lang), EstMinutes: l.EstMinutes, Body: text(l.HTML, lang)}
+	if lang == LangAll {
+		v.Markdown = l.Body
+	}
+	return v
+}
+
+func viewOf(co *Course, lang lontar.Lang) courseView {
+	v := summaryOf(co, lang)
+	for _, m := range co.Modules {
+		mv := moduleView{ID: m.ID, Title: text(m.Title, lang), Lessons: make([]lessonView, 0, len(m.Lessons))}
+		for _, l := range m.Lessons {
+			mv.Lessons = append(mv.Lessons, lessonOf(l, lang))
+		}
+		v.Modules = append(v.Modules, mv)
+	}
+	return v
+}
+
+// courseSize is what reading the whole course costs a learner in data:
+// the gzip-compressed JSON of GET /courses/{id} in the larger language,
+// as it travels over the wire.
+func courseSize(co *Course) int {
+	size := 0
+	for _, lang := range []lontar.Lang{lontar.LangID, lontar.LangEN} {
+		b, _ := json.Marshal(viewOf(co, lang))
+		var buf bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		_, _ = w.Write(b)
+		_ = w.Close()
+		size = max(size, buf.Len())
+	}
+	return size
+}
