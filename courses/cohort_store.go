@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"lontar"
+	"lontar/database"
 )
 
 // Cohort errors.
@@ -52,16 +53,16 @@ func NewCohortStore(db *mongo.Database, catalog *Catalog, progress *ProgressStor
 
 // EnsureIndexes creates the indexes a real MongoDB needs.
 func (s *CohortStore) EnsureIndexes(ctx context.Context) error {
-	if _, err := s.cohorts.Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "institution", Value: 1}}},
-		{Keys: bson.D{{Key: "join_code", Value: 1}}, Options: options.Index().SetUnique(true)},
-	}); err != nil {
+	if err := database.EnsureIndexes(ctx, s.cohorts,
+		mongo.IndexModel{Keys: bson.D{{Key: "institution", Value: 1}}},
+		mongo.IndexModel{Keys: bson.D{{Key: "join_code", Value: 1}}, Options: options.Index().SetUnique(true)},
+	); err != nil {
 		return fmt.Errorf("courses: cohort indexes: %w", err)
 	}
-	if _, err := s.members.Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "cohort_id", Value: 1}}},
-		{Keys: bson.D{{Key: "user_id", Value: 1}}},
-	}); err != nil {
+	if err := database.EnsureIndexes(ctx, s.members,
+		mongo.IndexModel{Keys: bson.D{{Key: "cohort_id", Value: 1}}},
+		mongo.IndexModel{Keys: bson.D{{Key: "user_id", Value: 1}}},
+	); err != nil {
 		return fmt.Errorf("courses: cohort member indexes: %w", err)
 	}
 	return nil

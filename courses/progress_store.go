@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"lontar"
+	"lontar/database"
 )
 
 // Progress errors.
@@ -57,11 +58,13 @@ func (s *ProgressStore) SetFinalQuizzes(f FinalQuizzes) { s.finals = f }
 // EnsureIndexes creates the indexes a real MongoDB needs for reports and
 // roster queries (FerretDB only uses them to enforce uniqueness).
 func (s *ProgressStore) EnsureIndexes(ctx context.Context) error {
-	_, err := s.enrollments.Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "user_id", Value: 1}}},
-		{Keys: bson.D{{Key: "course_id", Value: 1}, {Key: "completed_at", Value: 1}}},
-		{Keys: bson.D{{Key: "cohort_ids", Value: 1}}},
-	})
+	// One at a time: FerretDB v1 panics on createIndexes with several
+	// indexes when some already exist (seen on restart).
+	err := database.EnsureIndexes(ctx, s.enrollments,
+		mongo.IndexModel{Keys: bson.D{{Key: "user_id", Value: 1}}},
+		mongo.IndexModel{Keys: bson.D{{Key: "course_id", Value: 1}, {Key: "completed_at", Value: 1}}},
+		mongo.IndexModel{Keys: bson.D{{Key: "cohort_ids", Value: 1}}},
+	)
 	if err != nil {
 		return fmt.Errorf("courses: enrollment indexes: %w", err)
 	}

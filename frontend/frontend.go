@@ -118,7 +118,7 @@ func (a *App) Handler() fiber.Handler {
 		name := strings.TrimPrefix(c.Path(), "/")
 		as, ok := a.assets[name]
 		if !ok {
-			if strings.Contains(path.Base(name), ".") {
+			if name != "" && strings.Contains(path.Base(name), ".") {
 				return fiber.ErrNotFound
 			}
 			name, as = "index.html", a.assets["index.html"]

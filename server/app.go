@@ -12,9 +12,11 @@ import (
 
 	"lontar"
 	"lontar/accounts"
+	"lontar/courses"
 	"lontar/database"
 	"lontar/frontend"
 	"lontar/httpapi"
+	"lontar/quizzes"
 	"lontar/regions"
 )
 
@@ -31,12 +33,26 @@ func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *sl
 	users := accounts.NewStore(db)
 	limiter := accounts.NewLimiter(db)
 
+	courseStore := courses.NewStore(db)
+	catalog := courses.NewCatalog(courseStore)
+	progress := courses.NewProgressStore(db, catalog, users)
+	cohorts := courses.NewCohortStore(db, catalog, progress, cfg.PublicURL)
+	syncer := courses.NewSyncer(db, progress)
+
+	quizStore := quizzes.NewStore(db)
+	quizService := quizzes.NewService(quizStore, courseStore, progress)
+	progress.SetFinalQuizzes(quizStore)
+	syncer.Handle("quiz_submitted", quizService)
+
 	web, err := frontend.New()
 	if err != nil {
 		return nil, fmt.Errorf("frontend: %w", err)
 	}
 
-	for _, ensure := range []func(context.Context) error{users.EnsureIndexes, limiter.EnsureIndexes} {
+	for _, ensure := range []func(context.Context) error{
+		users.EnsureIndexes, limiter.EnsureIndexes, courseStore.EnsureIndexes, progress.EnsureIndexes,
+		cohorts.EnsureIndexes, syncer.EnsureIndexes, quizStore.EnsureIndexes,
+	} {
 		if err := ensure(ctx); err != nil {
 			return nil, fmt.Errorf("ensure indexes: %w", err)
 		}
@@ -45,6 +61,14 @@ func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *sl
 		if err := users.EnsureBootstrapAdmin(ctx, cfg.BootstrapAdminPhone, cfg.BootstrapAdminPassword); err != nil {
 			return nil, fmt.Errorf("bootstrap admin: %w", err)
 		}
+	}
+	// The curriculum is seeded at every start; seeding is idempotent and
+	// never overwrites what a trainer edited.
+	if _, err := courses.Seed(ctx, courseStore, catalog); err != nil {
+		return nil, fmt.Errorf("seed courses: %w", err)
+	}
+	if _, err := quizService.Seed(ctx); err != nil {
+		return nil, fmt.Errorf("seed quizzes: %w", err)
 	}
 
 	app := httpapi.NewApp(httpapi.Options{Logger: logger, Verifier: tokens, TrustedProxies: cfg.TrustedProxies})
@@ -66,6 +90,9 @@ func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *sl
 	api := app.Group("/api/v1")
 	regions.Register(api)
 	accounts.NewHandler(users, tokens, limiter).Register(api)
+	courses.NewHandler(courseStore, catalog).Register(api)
+	courses.NewProgressHandler(progress, syncer, cohorts, users).Register(api)
+	quizzes.NewHandler(quizService).Register(api)
 
 	app.Get("/api/openapi.json", openAPIHandler())
 	// A mistyped API path gets a JSON 404, never the web app.

@@ -153,7 +153,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	if err := json.Unmarshal(doc, &parsed); err != nil || parsed.OpenAPI != "3.1.0" {
 		t.Fatalf("document: %v", err)
 	}
-	if _, ok := parsed.Paths["/api/v1/courses/{id}/lessons/{lesson_id}/complete"]["post"]; !ok {
+	if _, ok := parsed.Paths["/api/v1/courses/{id}/lessons/{lesson}/complete"]["post"]; !ok {
 		t.Fatal("path parameters not rendered in OpenAPI style")
 	}
 }
