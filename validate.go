@@ -45,16 +45,17 @@ var validatorOnce = sync.OnceValue(func() *validation {
 	return &validation{v: v, id: tID, en: tEN}
 })
 
-// Validate checks the `validate` tags of v and returns a validation_failed
-// *Error with one message per field (keyed by the JSON path, e.g.
-// "profile.sector") in Indonesian and English, or nil. If v has a
-// Validate() error method, its rules run after the tags pass.
+// Validate checks the `validate` tags of v and then, if v has a
+// Validate() error method, its rules, and returns one validation_failed
+// *Error with every problem found, one message per field (keyed by the
+// JSON path, e.g. "profile.sector") in Indonesian and English, or nil.
+// A form shows all its problems at once, not one round trip at a time.
 func Validate(v any) error {
 	val := validatorOnce()
+	fields := map[string]Text{}
 	err := val.v.Struct(v)
 	var verrs validator.ValidationErrors
 	if errors.As(err, &verrs) {
-		fields := make(map[string]Text, len(verrs))
 		for _, fe := range verrs {
 			key := fe.Namespace()
 			if i := strings.IndexByte(key, '.'); i >= 0 {
@@ -67,13 +68,24 @@ func Validate(v any) error {
 				fields[key] = Text{ID: fe.Translate(val.id), EN: fe.Translate(val.en)}
 			}
 		}
-		return FieldErrors(fields)
-	}
-	if err != nil {
+	} else if err != nil {
 		return err // InvalidValidationError: a programming error, reported as internal
 	}
 	if s, ok := v.(interface{ Validate() error }); ok {
-		return s.Validate()
+		if err := s.Validate(); err != nil {
+			var e *Error
+			if !errors.As(err, &e) || len(e.Fields) == 0 {
+				return err
+			}
+			for k, msg := range e.Fields {
+				if _, seen := fields[k]; !seen {
+					fields[k] = msg
+				}
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return FieldErrors(fields)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -29,10 +31,16 @@ func browser(t *testing.T) context.Context {
 	if path == "" {
 		t.Skip("no Chromium installed: browser tests skipped (apt-get install chromium)")
 	}
+	// Not t.TempDir: Chromium may still be writing to its profile while
+	// the test's directories are removed.
+	profile, err := os.MkdirTemp("", "lontar-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(390, 844),
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-quic", true),
@@ -40,8 +48,13 @@ func browser(t *testing.T) context.Context {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+		_ = os.RemoveAll(profile)
+	})
 	if err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2))); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
@@ -62,8 +75,15 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	_ = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
 }
 
+// fill clears a text field and types into it as a person would.
 func fill(sel, value string) chromedp.Action {
-	return chromedp.Tasks{chromedp.SetValue(sel, "", chromedp.ByQuery), chromedp.SendKeys(sel, value, chromedp.ByQuery)}
+	return chromedp.Tasks{setValue(sel, ""), chromedp.SendKeys(sel, value, chromedp.ByQuery)}
+}
+
+// setValue sets a field's value directly (a select's choice).
+func setValue(sel, value string) chromedp.Action {
+	js, _ := json.Marshal([]string{sel, value})
+	return chromedp.Evaluate(`(([s, v]) => { const el = document.querySelector(s); el.value = v; el.dispatchEvent(new Event('change')); return true })(`+string(js)+`)`, nil)
 }
 
 // A new learner on a phone registers with 0812…, sees field errors next to
@@ -87,7 +107,7 @@ func TestBrowserLearnerJourney(t *testing.T) {
 		chromedp.WaitVisible(`#f-phone`, chromedp.ByQuery),
 		chromedp.Click(`a[href="/daftar"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#f-name`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#f-region option[value="5371030"]`, chromedp.ByQuery),
+		chromedp.WaitReady(`#f-region option[value="5371030"]`, chromedp.ByQuery),
 	)
 	var lang string
 	must("html lang", chromedp.AttributeValue(`html`, "lang", &lang, nil, chromedp.ByQuery))
@@ -114,10 +134,10 @@ func TestBrowserLearnerJourney(t *testing.T) {
 		fill(`#f-phone`, "0812 3456 7891"),
 		fill(`#f-password`, "sei-sapi-oebobo"),
 		fill(`#f-business_name`, "Sei Ibu Maria"),
-		chromedp.SetValue(`#f-sector`, "kuliner", chromedp.ByQuery),
-		chromedp.SetValue(`#f-region`, "5371030", chromedp.ByQuery),
+		setValue(`#f-sector`, "kuliner"),
+		setValue(`#f-region`, "5371030"),
 		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`a[href="/kursus/jualan-online"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[href="/kursus/pembukuan-sederhana"]`, chromedp.ByQuery),
 		chromedp.Text(`h1`, &text, chromedp.ByQuery),
 	)
 	if text != "Kursus saya" {
@@ -140,11 +160,11 @@ func TestBrowserLearnerJourney(t *testing.T) {
 		fill(`#f-phone`, "+62 812-3456-7891"),
 		fill(`#f-password`, "sei-sapi-oebobo"),
 		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`a[href="/kursus/jualan-online"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[href="/kursus/pembukuan-sederhana"]`, chromedp.ByQuery),
 	)
 
 	must("enroll and open the first lesson",
-		chromedp.Click(`a[href="/kursus/jualan-online"]`, chromedp.ByQuery),
+		chromedp.Click(`a[href="/kursus/pembukuan-sederhana"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`button.primary`, chromedp.ByQuery),
 		chromedp.Click(`button.primary`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.progress`, chromedp.ByQuery),
@@ -174,11 +194,14 @@ func TestBrowserLearnerJourney(t *testing.T) {
 		must("read outbox", chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.outbox')||'[]').length`, &pending))
 	}
 	if pending != 0 {
-		t.Fatalf("outbox still holds %d events after coming back online", pending)
+		var probe string
+		_ = chromedp.Run(ctx, chromedp.Evaluate(`fetch('/api/v1/regions').then(r => 'status ' + r.status + ', online ' + navigator.onLine, e => 'error ' + e + ', online ' + navigator.onLine)`, &probe,
+			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+		t.Fatalf("outbox still holds %d events after coming back online (probe: %s)", pending, probe)
 	}
 	var token string
 	must("read token", chromedp.Evaluate(`localStorage.getItem('lontar.access')`, &token))
-	r := s.do(t, "GET", "/api/v1/me/enrollments/jualan-online", token, nil)
+	r := s.do(t, "GET", "/api/v1/me/enrollments/pembukuan-sederhana", token, nil)
 	var en struct {
 		CompletedLessons map[string]any `json:"completed_lessons"`
 	}

@@ -30,18 +30,27 @@ export const session = {
   },
 };
 
-async function send(method, path, body, retry = true) {
+// A request on a patchy connection can hang instead of failing: give up
+// after TIMEOUT so the app can fall back to the phone's copy or the outbox.
+const TIMEOUT = 20000;
+
+async function send(method, path, body, retry = true, signal = undefined) {
   const headers = { 'Accept-Language': lang() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (session.access) headers.Authorization = 'Bearer ' + session.access;
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), TIMEOUT);
+  signal?.addEventListener('abort', () => ctl.abort());
   let res;
   try {
-    res = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(BASE + path, { method, headers, signal: ctl.signal, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new APIError(0, 'network', '', {});
+  } finally {
+    clearTimeout(timer);
   }
   if (res.status === 401 && retry && session.refresh && !path.startsWith('/auth/')) {
-    if (await refreshTokens()) return send(method, path, body, false);
+    if (await refreshTokens()) return send(method, path, body, false, signal);
   }
   if (res.status === 204) return null;
   const data = await res.json().catch(() => null);
@@ -56,6 +65,8 @@ let refreshing = null;
 // refreshTokens rotates the refresh token once, even when several requests
 // found their access token expired at the same moment.
 function refreshTokens() {
+  // The promise is stored before it can settle, so a fast failure cannot
+  // leave a stale one behind.
   refreshing ??= (async () => {
     try {
       const data = await send('POST', '/auth/refresh', { refresh_token: session.refresh }, false);
@@ -64,10 +75,8 @@ function refreshTokens() {
     } catch (e) {
       if (e.status === 401) session.clear();
       return false;
-    } finally {
-      refreshing = null;
     }
-  })();
+  })().finally(() => { refreshing = null; });
   return refreshing;
 }
 
@@ -111,26 +120,34 @@ export function record(type, fields, id = uuid()) {
 }
 
 let flushing = null;
+let flushAbort = null;
 export function flush() {
   flushing ??= (async () => {
+    flushAbort = new AbortController();
     try {
       const events = outbox().slice(0, 500);
       if (!events.length || !session.access) return null;
-      const res = await send('POST', '/sync', { events });
+      const res = await send('POST', '/sync', { events }, true, flushAbort.signal);
       // Only events the server answered for leave the outbox; a rejected
-      // one would be rejected again, so it goes too, with its reason kept.
+      // one would be rejected again, so it goes too.
       const done = new Map(res.results.map((r) => [r.id, r]));
       saveOutbox(outbox().filter((e) => !done.has(e.id)));
       window.dispatchEvent(new CustomEvent('lontar:synced', { detail: res.results }));
       return res.results;
     } catch {
       return null; // offline or server busy: try again later
-    } finally {
-      flushing = null;
     }
-  })();
+  })().finally(() => { flushing = null; });
   return flushing;
 }
 
-window.addEventListener('online', () => flush());
+// Back online: a sync started while offline may hang; drop it and start
+// again at once.
+window.addEventListener('online', async () => {
+  if (flushing) {
+    flushAbort?.abort();
+    await flushing;
+  }
+  flush();
+});
 setInterval(() => { if (navigator.onLine) flush(); }, 30000);
