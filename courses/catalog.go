@@ -110,7 +110,7 @@ func (c *Catalog) refresh(ctx context.Context) error {
 		for _, id := range order {
 			items = append(items, summaryOf(courses[id].course, lang))
 		}
-		if lists[lang], err = json.Marshal(items); err != nil {
+		if lists[lang], err = marshal(items); err != nil {
 			return fmt.Errorf("courses: encode list: %w", err)
 		}
 	}
@@ -133,7 +133,7 @@ const LangAll lontar.Lang = "all"
 func newEntry(co *Course) (*entry, error) {
 	e := &entry{course: co, views: map[lontar.Lang][]byte{}}
 	for _, lang := range []lontar.Lang{lontar.LangID, lontar.LangEN, LangAll} {
-		b, err := json.Marshal(viewOf(co, lang))
+		b, err := marshal(viewOf(co, lang))
 		if err != nil {
 			return nil, fmt.Errorf("courses: encode %s: %w", co.ID, err)
 		}
@@ -272,7 +272,7 @@ func viewOf(co *Course, lang lontar.Lang) courseView {
 func courseSize(co *Course) int {
 	size := 0
 	for _, lang := range []lontar.Lang{lontar.LangID, lontar.LangEN} {
-		b, _ := json.Marshal(viewOf(co, lang))
+		b, _ := marshal(viewOf(co, lang))
 		var buf bytes.Buffer
 		w, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 		_, _ = w.Write(b)
@@ -280,4 +280,16 @@ func courseSize(co *Course) int {
 		size = max(size, buf.Len())
 	}
 	return size
+}
+
+// marshal encodes JSON without escaping <, > and &: lesson bodies are
+// HTML, and \u003c costs a learner six bytes where one will do.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }

@@ -2,7 +2,6 @@ package courses
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -148,7 +147,7 @@ func (h *Handler) lesson(c *fiber.Ctx) error {
 		if i+1 < len(flat) {
 			v.NextID = flat[i+1].lesson.ID
 		}
-		body, err := json.Marshal(v)
+		body, err := marshal(v)
 		if err != nil {
 			return fmt.Errorf("courses: encode lesson: %w", err)
 		}
