@@ -1,0 +1,41 @@
+package database_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"lontar/database"
+)
+
+// BenchmarkWrite measures one acknowledged write by _id (the shape of a
+// lesson completion) under each SQLite synchronous level: the price of
+// fsyncing every commit.
+func BenchmarkWrite(b *testing.B) {
+	for _, sync := range []string{"full", "normal"} {
+		b.Run("synchronous="+sync, func(b *testing.B) {
+			ctx := context.Background()
+			s, err := database.Open(ctx, database.Options{DataDir: b.TempDir(), DBName: "bench", Synchronous: sync,
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close(ctx)
+			coll := s.DB.Collection("enrollments")
+			i := 0
+			for b.Loop() {
+				i++
+				_, err := coll.UpdateOne(ctx, bson.M{"_id": fmt.Sprintf("u%d:course", i%100)},
+					bson.M{"$set": bson.M{fmt.Sprintf("completed_lessons.l%d", i): i}}, options.UpdateOne().SetUpsert(true))
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
