@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,6 +52,13 @@ func TestServerStartsServesAndStops(t *testing.T) {
 	r.json(t, &e)
 	if r.Status != 404 || e.Error.Code != "not_found" {
 		t.Fatalf("unknown API path: %d %s", r.Status, r.Body)
+	}
+	// A body over 1 MiB is refused with the contract's shape, over real HTTP.
+	big := `{"phone":"` + strings.Repeat("8", 2<<20) + `"}`
+	r = s.do(t, "POST", "/api/v1/auth/login", "", big)
+	r.json(t, &e)
+	if r.Status != 413 || e.Error.Code != "too_large" {
+		t.Fatalf("2 MiB body: %d %s", r.Status, r.Body)
 	}
 	if !strings.Contains(s.log.String(), "listening on http://127.0.0.1:") {
 		t.Fatalf("log lacks the listening line:\n%s", s.log)
@@ -142,6 +150,15 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 			t.Errorf("route %s %s is missing from the OpenAPI document", r.Method, r.Path)
 		}
 	}
+	registered := map[string]bool{}
+	for _, r := range app.GetRoutes(true) {
+		registered[r.Method+" "+r.Path] = true
+	}
+	for _, r := range apiRoutes {
+		if !registered[r.Method+" "+r.Path] {
+			t.Errorf("the OpenAPI document lists %s %s, which the app does not serve", r.Method, r.Path)
+		}
+	}
 	doc, err := openAPIDocument()
 	if err != nil {
 		t.Fatal(err)
@@ -155,5 +172,41 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	}
 	if _, ok := parsed.Paths["/api/v1/courses/{id}/lessons/{lesson}/complete"]["post"]; !ok {
 		t.Fatal("path parameters not rendered in OpenAPI style")
+	}
+}
+
+// /readyz tells a load balancer to stop sending traffic when the store is
+// gone, while /healthz still says the process runs.
+func TestReadyzFollowsTheStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store, err := database.Open(ctx, database.Options{DataDir: dir, DBName: "ready", Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := loadConfig(func(k string) string { return map[string]string{"LONTAR_DATA_DIR": dir}[k] })
+	app, err := buildApp(ctx, cfg, store, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func(path string) int {
+		resp, err := app.Test(httptest.NewRequest("GET", path, nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode
+	}
+	if s := status("/readyz"); s != 200 {
+		t.Fatalf("ready with a store: %d", s)
+	}
+	if err := store.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := status("/readyz"); s != 503 {
+		t.Fatalf("ready without a store: %d", s)
+	}
+	if s := status("/healthz"); s != 200 {
+		t.Fatalf("healthz: %d", s)
 	}
 }
