@@ -33,6 +33,9 @@ func NewTokens(key []byte) *Tokens {
 	return &Tokens{key: key, now: time.Now}
 }
 
+// SetClock replaces the clock tokens are issued and checked with (tests).
+func (t *Tokens) SetClock(now func() time.Time) { t.now = now }
+
 // LoadOrCreateKey reads the signing key at path, creating a random 256-bit
 // key there (mode 0600) at first start. Keys are never committed.
 func LoadOrCreateKey(path string) ([]byte, error) {
