@@ -29,7 +29,7 @@ func ParseAcceptLanguage(header string) Lang {
 // Text is a human text in both languages. Indonesian is required; English
 // falls back to Indonesian when missing.
 type Text struct {
-	ID string `json:"id" bson:"id" validate:"required"`
+	ID string `json:"id" bson:"id"` // required where a feature says so, in its Validate
 	EN string `json:"en,omitempty" bson:"en,omitempty"`
 }
 
