@@ -199,14 +199,29 @@ func TestBrowserLearnerJourney(t *testing.T) {
 			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
 		t.Fatalf("outbox still holds %d events after coming back online (probe: %s)", pending, probe)
 	}
+	// The pretest: answers are graded on the server and shown with feedback.
+	must("take the pretest",
+		chromedp.Navigate(s.URL+"/kuis/pembukuan-sederhana-pretest"),
+		chromedp.WaitVisible(`fieldset.question`, chromedp.ByQuery),
+		chromedp.Click(`fieldset.question input[type=radio]`, chromedp.ByQuery),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.results h2`, chromedp.ByQuery),
+		chromedp.Text(`.results h2`, &text, chromedp.ByQuery),
+	)
+	if !strings.HasPrefix(text, "Nilai:") {
+		t.Fatalf("quiz result heading = %q", text)
+	}
+	screenshot(t, ctx, "quiz")
+
 	var token string
 	must("read token", chromedp.Evaluate(`localStorage.getItem('lontar.access')`, &token))
 	r := s.do(t, "GET", "/api/v1/me/enrollments/pembukuan-sederhana", token, nil)
 	var en struct {
 		CompletedLessons map[string]any `json:"completed_lessons"`
+		QuizResults      map[string]any `json:"quiz_results"`
 	}
 	r.json(t, &en)
-	if len(en.CompletedLessons) != 1 {
+	if len(en.CompletedLessons) != 1 || en.QuizResults["pembukuan-sederhana-pretest"] == nil {
 		t.Fatalf("server enrollment after sync: %s", r.Body)
 	}
 }
