@@ -139,15 +139,7 @@ func (s *Store) CreateUser(ctx context.Context, in CreateUserInput) (*User, erro
 
 // Get returns the user with id.
 func (s *Store) Get(ctx context.Context, id string) (*User, error) {
-	var u User
-	err := s.users.FindOne(ctx, bson.M{"_id": id}).Decode(&u)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errUserNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("accounts: get user %s: %w", id, err)
-	}
-	return &u, nil
+	return database.FindByID[User](ctx, s.users, id, errUserNotFound, "accounts: get user")
 }
 
 // ByPhone returns the user with a normalised phone number.

@@ -104,15 +104,7 @@ func (s *CohortStore) Create(ctx context.Context, createdBy, institution string,
 
 // Get returns the cohort, or not_found.
 func (s *CohortStore) Get(ctx context.Context, id string) (*Cohort, error) {
-	var c Cohort
-	err := s.cohorts.FindOne(ctx, bson.M{"_id": id}).Decode(&c)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errCohortNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("courses: read cohort %s: %w", id, err)
-	}
-	return &c, nil
+	return database.FindByID[Cohort](ctx, s.cohorts, id, errCohortNotFound, "courses: read cohort")
 }
 
 // ByCode returns the cohort a join code belongs to; the code may be typed

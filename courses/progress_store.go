@@ -142,16 +142,12 @@ func (s *ProgressStore) enroll(ctx context.Context, p lontar.Person, course *Cou
 
 // Enrollment returns the user's enrollment in the course, or not_found.
 func (s *ProgressStore) Enrollment(ctx context.Context, userID, courseID string) (*Enrollment, error) {
-	var e Enrollment
-	err := s.enrollments.FindOne(ctx, bson.M{"_id": enrollmentID(userID, courseID)}).Decode(&e)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errEnrollmentNotFound
-	}
+	e, err := database.FindByID[Enrollment](ctx, s.enrollments, enrollmentID(userID, courseID), errEnrollmentNotFound, "courses: read enrollment")
 	if err != nil {
-		return nil, fmt.Errorf("courses: read enrollment %s: %w", enrollmentID(userID, courseID), err)
+		return nil, err
 	}
 	e.unescapeKeys()
-	return &e, nil
+	return e, nil
 }
 
 // Enrolled reports whether the user is enrolled in the course.

@@ -46,15 +46,7 @@ var errCourseNotFound = lontar.NotFound("Kursus", "Course")
 
 // Draft returns the draft of a course.
 func (s *Store) Draft(ctx context.Context, id string) (*Course, error) {
-	var c Course
-	err := s.drafts.FindOne(ctx, bson.M{"_id": id}).Decode(&c)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errCourseNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("courses: get draft %s: %w", id, err)
-	}
-	return &c, nil
+	return database.FindByID[Course](ctx, s.drafts, id, errCourseNotFound, "courses: get draft")
 }
 
 // CourseInstitution returns the institution owning a course, drafts

@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"lontar"
+	"lontar/database"
 )
 
 // Store keeps quizzes, the per-course quiz index, attempts and the
@@ -51,15 +52,7 @@ var errQuizNotFound = lontar.NotFound("Kuis", "Quiz")
 
 // Get returns the quiz with id.
 func (s *Store) Get(ctx context.Context, id string) (*Quiz, error) {
-	var q Quiz
-	err := s.quizzes.FindOne(ctx, bson.M{"_id": id}).Decode(&q)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errQuizNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("quizzes: get %s: %w", id, err)
-	}
-	return &q, nil
+	return database.FindByID[Quiz](ctx, s.quizzes, id, errQuizNotFound, "quizzes: get")
 }
 
 // Create inserts a new quiz and adds it to its course's index.
