@@ -225,3 +225,51 @@ func TestBrowserLearnerJourney(t *testing.T) {
 		t.Fatalf("server enrollment after sync: %s", r.Body)
 	}
 }
+
+// A trainer logs in on a phone, lands on their classes, sees the join code
+// with a WhatsApp share link, and opens the roster.
+func TestBrowserTrainerPanel(t *testing.T) {
+	ctx := browser(t)
+	s := startServer(t, map[string]string{
+		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
+	admin := login(t, s, "081300000001", "admin-lontar-kupang")
+	s.do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
+		"password": "politeknik-kupang", "role": "trainer", "institution": "lontar"})
+	trainer := login(t, s, "081300000002", "politeknik-kupang")
+	r := s.do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Penenun Oesapa", "course_ids": []string{"jualan-online"},
+		"starts_on": "2026-01-01", "ends_on": "2099-12-31", "region": "5371040"})
+	var cohort struct {
+		ID       string `json:"id"`
+		JoinCode string `json:"join_code"`
+	}
+	r.json(t, &cohort)
+	if r.Status != 201 {
+		t.Fatalf("cohort: %d %s", r.Status, r.Body)
+	}
+	learner := register(t, s, "081234560000", "Maria Tefa", "tenun", "5371040", "f")
+	if r := s.do(t, "POST", "/api/v1/cohorts/join", learner, map[string]string{"code": cohort.JoinCode}); r.Status != 200 {
+		t.Fatalf("join: %d %s", r.Status, r.Body)
+	}
+
+	var code, share, who string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(s.URL+"/masuk"),
+		chromedp.WaitVisible(`#f-phone`, chromedp.ByQuery),
+		fill(`#f-phone`, "081300000002"),
+		fill(`#f-password`, "politeknik-kupang"),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`li.cohort b.code`, chromedp.ByQuery),
+		chromedp.Text(`li.cohort b.code`, &code, chromedp.ByQuery),
+		chromedp.AttributeValue(`li.cohort a[href^="https://wa.me/"]`, "href", &share, nil, chromedp.ByQuery),
+		chromedp.Click(`li.cohort a[href^="/pelatih/"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`table.roster td`, chromedp.ByQuery),
+		chromedp.Text(`table.roster tbody`, &who, chromedp.ByQuery),
+	)
+	screenshot(t, ctx, "trainer-roster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != cohort.JoinCode || !strings.Contains(share, cohort.JoinCode) || !strings.Contains(who, "Maria Tefa") {
+		t.Fatalf("code %q share %q roster %q", code, share, who)
+	}
+}

@@ -188,7 +188,8 @@ function activateView() {
 }
 
 function afterLogin() {
-  const next = sessionStorage.getItem('lontar.next');
+  const u = session.user || {};
+  const next = sessionStorage.getItem('lontar.next') || (u.role === 'trainer' ? '/pelatih' : null);
   sessionStorage.removeItem('lontar.next');
   flush();
   go(next || '/');
@@ -391,7 +392,9 @@ async function quizView(id) {
 
 function profileView() {
   const u = session.user || {};
+  const teaches = u.role === 'trainer' || u.role === 'admin';
   page(h('h1', {}, t('profile')), h('p', {}, u.name, ' · ', u.phone),
+    teaches ? h('p', {}, link('/pelatih', t('my_classes'))) : null,
     h('button', { type: 'button', onclick: async () => { await logout(); go('/masuk'); } }, t('logout')));
 }
 
@@ -417,6 +420,12 @@ async function render() {
     if ((r = m(/^\/kursus\/([^/]+)\/([^/]+)$/))) return await lessonView(r[1], r[2]);
     if ((r = m(/^\/kursus\/([^/]+)$/))) return await courseView(r[1]);
     if ((r = m(/^\/kuis\/([^/]+)$/))) return await quizView(r[1]);
+    if ((r = m(/^\/pelatih(?:\/([^/]+))?$/))) {
+      // Only trainers download the panel.
+      const panel = await import('/trainer.js');
+      const ui = { h, page, field, submitting, link };
+      return r[1] ? await panel.rosterView(ui, decodeURIComponent(r[1])) : await panel.trainerView(ui);
+    }
     return notFound();
   } catch (e) {
     if (e instanceof APIError && e.status === 401) {

@@ -26,6 +26,7 @@ const strings = {
     error_generic: 'Maaf, terjadi kesalahan. Coba lagi.', error_network: 'Tidak ada sambungan internet.',
     profile: 'Profil', save: 'Simpan', saved: 'Tersimpan', loading: 'Memuat…', empty_courses: 'Belum ada kursus. Pilih dari daftar di bawah.',
     complete: 'selesai', certificate_ready: 'Kursus selesai!',
+    my_classes: 'Kelas saya (pelatih)',
     kind_pretest: 'Tes awal', kind_practice: 'Latihan', kind_posttest: 'Tes akhir', kind_final: 'Ujian akhir',
   },
   en: {
@@ -53,6 +54,7 @@ const strings = {
     error_generic: 'Sorry, something went wrong. Please try again.', error_network: 'No internet connection.',
     profile: 'Profile', save: 'Save', saved: 'Saved', loading: 'Loading…', empty_courses: 'No courses yet. Pick one from the list below.',
     complete: 'done', certificate_ready: 'Course complete!',
+    my_classes: 'My classes (trainer)',
     kind_pretest: 'Pre-test', kind_practice: 'Practice', kind_posttest: 'Post-test', kind_final: 'Final exam',
   },
 };
