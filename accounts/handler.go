@@ -83,16 +83,10 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if err != nil {
 		return ErrBadCredentials
 	}
-	if err := h.limiter.CheckPhone(ctx, phone); err != nil {
+	if err := h.limiter.AttemptPhone(ctx, phone); err != nil {
 		return err
 	}
 	u, err := h.store.Authenticate(ctx, phone, in.Password)
-	if lontar.IsCode(err, lontar.EUnauthenticated) {
-		if ferr := h.limiter.FailPhone(ctx, phone); ferr != nil {
-			return ferr
-		}
-		return err
-	}
 	if err != nil {
 		return err
 	}

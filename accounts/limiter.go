@@ -2,7 +2,6 @@ package accounts
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -63,40 +62,31 @@ func limited(retry time.Duration) error {
 	return &e
 }
 
-// current returns the live window for key, if any.
-func (l *Limiter) current(ctx context.Context, key string) (window, bool, error) {
-	var w window
-	err := l.coll.FindOne(ctx, bson.M{"_id": key}).Decode(&w)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return w, false, nil
-	}
-	if err != nil {
-		return w, false, fmt.Errorf("accounts: read rate limit: %w", err)
-	}
-	return w, l.now().Before(w.ExpiresAt), nil
-}
-
 // add counts one attempt for key and returns the window after it.
 func (l *Limiter) add(ctx context.Context, key string, win time.Duration) (window, error) {
 	now := l.now().UTC()
 	var w window
-	// Within a live window: one atomic increment.
-	err := l.coll.FindOneAndUpdate(ctx, bson.M{"_id": key, "expires_at": bson.M{"$gt": now}},
-		bson.M{"$inc": bson.M{"count": 1}}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&w)
-	if err == nil {
-		return w, nil
+	for range 3 {
+		// Within a live window, or with none yet: one atomic upsert, so
+		// concurrent attempts are each counted.
+		err := l.coll.FindOneAndUpdate(ctx, bson.M{"_id": key, "expires_at": bson.M{"$gt": now}},
+			bson.M{"$inc": bson.M{"count": 1}, "$setOnInsert": bson.M{"expires_at": now.Add(win)}},
+			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&w)
+		if err == nil {
+			return w, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return w, fmt.Errorf("accounts: count attempt: %w", err)
+		}
+		// An expired window holds the _id: restart it, guarded on its
+		// expiry so that of concurrent restarts one wins, then count.
+		_, err = l.coll.UpdateOne(ctx, bson.M{"_id": key, "expires_at": bson.M{"$lte": now}},
+			bson.M{"$set": bson.M{"count": 0, "expires_at": now.Add(win)}})
+		if err != nil {
+			return w, fmt.Errorf("accounts: start rate window: %w", err)
+		}
 	}
-	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return w, fmt.Errorf("accounts: count attempt: %w", err)
-	}
-	// No live window: start one. Two instances starting the same window at
-	// once may each write count 1; undercounting one attempt is harmless.
-	w = window{Count: 1, ExpiresAt: now.Add(win)}
-	_, err = l.coll.UpdateOne(ctx, bson.M{"_id": key}, bson.M{"$set": w}, options.UpdateOne().SetUpsert(true))
-	if err != nil && !mongo.IsDuplicateKeyError(err) {
-		return w, fmt.Errorf("accounts: start rate window: %w", err)
-	}
-	return w, nil
+	return w, fmt.Errorf("accounts: count attempt %s: the window kept changing", key)
 }
 
 // AllowAddress counts an attempt from a client address and refuses it past
@@ -112,22 +102,20 @@ func (l *Limiter) AllowAddress(ctx context.Context, ip string) error {
 	return nil
 }
 
-// CheckPhone refuses a login for a phone locked by too many failures.
-func (l *Limiter) CheckPhone(ctx context.Context, phone string) error {
-	w, live, err := l.current(ctx, "phone:"+phone)
+// AttemptPhone counts a login attempt for a phone before its password is
+// checked, and refuses it once PhoneFailures attempts have failed in the
+// window. Counting first keeps guesses sent all at once from each passing
+// a check made before any of them failed; a successful login takes the
+// count back with ResetPhone, so in effect only failures count.
+func (l *Limiter) AttemptPhone(ctx context.Context, phone string) error {
+	w, err := l.add(ctx, "phone:"+phone, PhoneWindow)
 	if err != nil {
 		return err
 	}
-	if live && w.Count >= PhoneFailures {
+	if w.Count > PhoneFailures {
 		return limited(w.ExpiresAt.Sub(l.now()))
 	}
 	return nil
-}
-
-// FailPhone counts a failed login for a phone.
-func (l *Limiter) FailPhone(ctx context.Context, phone string) error {
-	_, err := l.add(ctx, "phone:"+phone, PhoneWindow)
-	return err
 }
 
 // ResetPhone clears a phone's failures after a successful login.

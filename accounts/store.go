@@ -406,11 +406,14 @@ func (s *Store) Activate(ctx context.Context, in ActivateInput) (*User, error) {
 	if a == nil || a.Tries >= MaxActivationTries || !s.now().Before(a.ExpiresAt) {
 		return nil, ErrBadActivation
 	}
-	if subtle.ConstantTimeCompare([]byte(hashToken(normalizeCode(in.Code))), []byte(a.Hash)) != 1 {
-		_, err := s.users.UpdateOne(ctx, bson.M{"_id": u.ID, "activation.hash": a.Hash}, bson.M{"$inc": bson.M{"activation.tries": 1}})
-		if err != nil {
-			return nil, fmt.Errorf("accounts: count activation try: %w", err)
-		}
+	// Count the try before comparing, guarded on the count: of codes sent
+	// all at once no more than MaxActivationTries are ever compared.
+	res, err := s.users.UpdateOne(ctx, bson.M{"_id": u.ID, "activation.hash": a.Hash, "activation.tries": bson.M{"$lt": MaxActivationTries}},
+		bson.M{"$inc": bson.M{"activation.tries": 1}})
+	if err != nil {
+		return nil, fmt.Errorf("accounts: count activation try: %w", err)
+	}
+	if res.ModifiedCount == 0 || subtle.ConstantTimeCompare([]byte(hashToken(normalizeCode(in.Code))), []byte(a.Hash)) != 1 {
 		return nil, ErrBadActivation
 	}
 	hash, err := s.hasher.Hash(ctx, in.Password)
