@@ -66,7 +66,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 }
 
 var (
-	errPhoneTaken = lontar.Errorf(lontar.EConflict, "Nomor HP sudah terdaftar.", "Phone number already registered.").
+	errPhoneTaken = lontar.NewError(lontar.EConflict, "Nomor HP sudah terdaftar.", "Phone number already registered.").
 			WithField("phone", "Nomor HP sudah terdaftar. Silakan masuk.", "This phone number is already registered. Please log in.")
 	errUserNotFound = lontar.NotFound("Pengguna", "User")
 )
@@ -188,7 +188,7 @@ func (s *Store) Update(ctx context.Context, id string, in UpdateMe) (*User, erro
 }
 
 // ErrBadCredentials is the one answer to a wrong phone or a wrong password.
-var ErrBadCredentials = lontar.Errorf(lontar.EUnauthenticated,
+var ErrBadCredentials = lontar.NewError(lontar.EUnauthenticated,
 	"Nomor HP atau kata sandi salah.", "Wrong phone number or password.")
 
 // Authenticate checks a phone and password. An unknown phone costs the same
@@ -266,7 +266,7 @@ func (s *Store) issueRefresh(ctx context.Context, sessionID, userID string) (str
 }
 
 // ErrBadRefresh is any refresh token that cannot be used.
-var ErrBadRefresh = lontar.Errorf(lontar.EUnauthenticated,
+var ErrBadRefresh = lontar.NewError(lontar.EUnauthenticated,
 	"Sesi sudah berakhir. Silakan masuk lagi.", "Your session has ended. Please log in again.")
 
 // Rotate spends a refresh token and returns the user and a new one. A token
@@ -386,7 +386,7 @@ func (s *Store) EnsureParticipant(ctx context.Context, p lontar.Person) (userID,
 }
 
 // ErrBadActivation is a wrong, used, expired or exhausted activation code.
-var ErrBadActivation = lontar.Errorf(lontar.EUnauthenticated,
+var ErrBadActivation = lontar.NewError(lontar.EUnauthenticated,
 	"Kode aktivasi salah atau sudah tidak berlaku.", "The activation code is wrong or no longer valid.")
 
 // Activate sets the password of a participant with their one-time code.

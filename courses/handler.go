@@ -33,7 +33,7 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Get("/courses/:id/lessons/:lesson_id", h.lesson)
 }
 
-var errBadLang = lontar.Errorf(lontar.EBadRequest, "lang harus id, en atau all.", "lang must be id, en or all.")
+var errBadLang = lontar.NewError(lontar.EBadRequest, "lang harus id, en atau all.", "lang must be id, en or all.")
 
 // lang reads ?lang=id|en|all, else Accept-Language.
 func lang(c *fiber.Ctx) (lontar.Lang, error) {
@@ -81,7 +81,7 @@ func (h *Handler) list(c *fiber.Ctx) error {
 
 // drafts lists the caller's institution's drafts (all, for admins).
 func (h *Handler) drafts(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func authorize(caller *lontar.Caller, c *Course) error {
 }
 
 func (h *Handler) create(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func (h *Handler) editable(ctx context.Context, caller *lontar.Caller, id string
 }
 
 func (h *Handler) update(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -238,7 +238,7 @@ func contains(list []string, s string) bool {
 }
 
 func (h *Handler) draft(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func (h *Handler) draft(c *fiber.Ctx) error {
 }
 
 func (h *Handler) publish(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func (s *Store) Drafts(ctx context.Context, institution string) ([]*Course, erro
 func (s *Store) CreateDraft(ctx context.Context, c *Course) error {
 	if _, err := s.drafts.InsertOne(ctx, c); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
-			return lontar.Errorf(lontar.EConflict, "ID kursus sudah dipakai.", "This course id is already taken.").
+			return lontar.NewError(lontar.EConflict, "ID kursus sudah dipakai.", "This course id is already taken.").
 				WithField("id", "ID kursus sudah dipakai.", "This course id is already taken.")
 		}
 		return fmt.Errorf("courses: create %s: %w", c.ID, err)
@@ -97,7 +97,7 @@ func (s *Store) ReplaceDraft(ctx context.Context, c *Course, readAt time.Time) e
 		return fmt.Errorf("courses: replace %s: %w", c.ID, err)
 	}
 	if res.MatchedCount == 0 {
-		return lontar.Errorf(lontar.EConflict, "Kursus baru saja diubah orang lain. Muat ulang lalu coba lagi.",
+		return lontar.NewError(lontar.EConflict, "Kursus baru saja diubah orang lain. Muat ulang lalu coba lagi.",
 			"The course was just changed by someone else. Reload and try again.")
 	}
 	return nil
@@ -137,7 +137,7 @@ func (s *Store) Publish(ctx context.Context, id string) (*Course, error) {
 		return nil, fmt.Errorf("courses: publish %s: %w", id, err)
 	}
 	if res.ModifiedCount == 0 {
-		return nil, lontar.Errorf(lontar.EConflict, "Kursus sedang diterbitkan. Coba lagi.", "The course is being published. Try again.")
+		return nil, lontar.NewError(lontar.EConflict, "Kursus sedang diterbitkan. Coba lagi.", "The course is being published. Try again.")
 	}
 	v := pub
 	if _, err := s.versions.ReplaceOne(ctx, bson.M{"_id": fmt.Sprintf("%s@%d", id, pub.Version)}, versionDoc(&v),

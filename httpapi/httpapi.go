@@ -100,8 +100,25 @@ func Lang(c *fiber.Ctx) lontar.Lang {
 	return lontar.ParseAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
 }
 
+// LangParam reads ?lang: id or en (else Accept-Language), or all for
+// the {id, en} objects; anything else is a bad request.
+func LangParam(c *fiber.Ctx) (lang lontar.Lang, all bool, err error) {
+	switch strings.ToLower(c.Query("lang")) {
+	case "":
+		return Lang(c), false, nil
+	case "id":
+		return lontar.LangID, false, nil
+	case "en":
+		return lontar.LangEN, false, nil
+	case "all":
+		return lontar.LangID, true, nil
+	}
+	return "", false, lontar.NewError(lontar.EBadRequest,
+		"Parameter lang harus id, en atau all.", "The lang parameter must be id, en or all.")
+}
+
 // ErrBadJSON is returned for a body that is not the JSON object expected.
-var ErrBadJSON = lontar.Errorf(lontar.EBadRequest,
+var ErrBadJSON = lontar.NewError(lontar.EBadRequest,
 	"Isi permintaan bukan JSON yang benar.", "The request body is not valid JSON.")
 
 // BindJSON decodes the JSON body into v and validates it.
@@ -117,7 +134,7 @@ func BindJSON(c *fiber.Ctx, v any) error {
 func DecodeJSON(c *fiber.Ctx, v any) error {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
-		return lontar.Errorf(lontar.EBadRequest,
+		return lontar.NewError(lontar.EBadRequest,
 			"Kirim data sebagai application/json.", "Send the data as application/json.")
 	}
 	if err := json.Unmarshal(c.Body(), v); err != nil {
@@ -133,7 +150,8 @@ func DecodeJSON(c *fiber.Ctx, v any) error {
 	return nil
 }
 
-// Caller returns the request's caller if it has one of roles.
-func Caller(c *fiber.Ctx, roles ...lontar.Role) (*lontar.Caller, error) {
+// Authorize returns the request's caller if it has one of roles: unauthenticated
+// without a valid token, forbidden for any other role (any role when none are given).
+func Authorize(c *fiber.Ctx, roles ...lontar.Role) (*lontar.Caller, error) {
 	return lontar.Require(c.UserContext(), roles...)
 }

@@ -20,7 +20,7 @@ type Courses interface {
 	CourseInstitution(ctx context.Context, courseID string) (string, error)
 }
 
-// Enrollments is the sliver of the courses feature that quizzes need:
+// Enrollments is the sliver of the enrollments feature that quizzes need:
 // who may take a course's quizzes, and where results are kept.
 type Enrollments interface {
 	Enrolled(ctx context.Context, userID, courseID string) (bool, error)
@@ -129,7 +129,7 @@ func (s *Service) access(ctx context.Context, c *lontar.Caller, q *Quiz) (access
 		if ok {
 			return asLearner, nil
 		}
-		return 0, lontar.Errorf(lontar.EForbidden, "Daftar ke kursus ini dulu untuk mengerjakan kuisnya.",
+		return 0, lontar.NewError(lontar.EForbidden, "Daftar ke kursus ini dulu untuk mengerjakan kuisnya.",
 			"Enroll in this course first to take its quizzes.")
 	}
 	return 0, lontar.ErrForbidden
@@ -253,7 +253,7 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 // does not count again against max_attempts. fresh is false for a replay.
 func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, sub Submission) (a *Attempt, fresh bool, err error) {
 	if !c.Is(lontar.RoleLearner) {
-		return nil, false, lontar.Errorf(lontar.EForbidden, "Hanya peserta yang mengerjakan kuis.", "Only learners take quizzes.")
+		return nil, false, lontar.NewError(lontar.EForbidden, "Hanya peserta yang mengerjakan kuis.", "Only learners take quizzes.")
 	}
 	if sub.AttemptID == "" {
 		sub.AttemptID = newUUID()
@@ -269,7 +269,7 @@ func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, s
 	}
 	if prev, err := s.store.attempt(ctx, c.UserID, sub.AttemptID); err != nil || prev != nil {
 		if prev != nil && prev.QuizID != q.ID {
-			return nil, false, lontar.Errorf(lontar.EConflict, "attempt_id ini sudah dipakai untuk kuis lain.",
+			return nil, false, lontar.NewError(lontar.EConflict, "attempt_id ini sudah dipakai untuk kuis lain.",
 				"This attempt_id was already used for another quiz.")
 		}
 		return prev, false, err
@@ -304,6 +304,10 @@ func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, s
 	return a, fresh, nil
 }
 
+// EventQuizSubmitted is the sync event type of a quiz taken offline:
+// {id, type, occurred_at, quiz_id, answers}.
+const EventQuizSubmitted = "quiz_submitted"
+
 // ApplySync applies a quiz_submitted event: {quiz_id, answers}, graded on
 // arrival through Submit with the event id as the attempt id.
 func (s *Service) ApplySync(ctx context.Context, c *lontar.Caller, ev lontar.SyncEvent) error {
@@ -312,7 +316,7 @@ func (s *Service) ApplySync(ctx context.Context, c *lontar.Caller, ev lontar.Syn
 		Answers map[string]json.RawMessage `json:"answers"`
 	}
 	if err := json.Unmarshal(ev.Raw, &body); err != nil || body.QuizID == "" {
-		return lontar.Errorf(lontar.EInvalid, "quiz_submitted perlu quiz_id dan answers.", "quiz_submitted needs quiz_id and answers.")
+		return lontar.NewError(lontar.EInvalid, "quiz_submitted perlu quiz_id dan answers.", "quiz_submitted needs quiz_id and answers.")
 	}
 	_, _, err := s.Submit(ctx, c, body.QuizID, Submission{AttemptID: ev.ID, Answers: body.Answers,
 		ClientTime: ev.OccurredAt, Source: "sync"})

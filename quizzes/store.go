@@ -59,7 +59,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Quiz, error) {
 func (s *Store) Create(ctx context.Context, q *Quiz) error {
 	if _, err := s.quizzes.InsertOne(ctx, q); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
-			return lontar.Errorf(lontar.EConflict, "ID kuis sudah dipakai.", "This quiz id is already taken.")
+			return lontar.NewError(lontar.EConflict, "ID kuis sudah dipakai.", "This quiz id is already taken.")
 		}
 		return fmt.Errorf("quizzes: create %s: %w", q.ID, err)
 	}
@@ -194,7 +194,7 @@ func (s *Store) AttemptsUsed(ctx context.Context, userID, quizID string) (int, e
 	return c.Used, nil
 }
 
-var errNoAttemptsLeft = lontar.Errorf(lontar.EConflict,
+var errNoAttemptsLeft = lontar.NewError(lontar.EConflict,
 	"Kesempatan mengerjakan kuis ini sudah habis.", "You have used all your attempts at this quiz.")
 
 // reserve counts attemptID against the learner's limit for the quiz and

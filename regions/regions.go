@@ -180,7 +180,7 @@ func Register(r fiber.Router) {
 func list(c *fiber.Ctx) error {
 	res, ok := responses[c.Query("parent")]
 	if !ok {
-		return lontar.Errorf(lontar.EBadRequest, "Kode wilayah induk tidak dikenal.", "Unknown parent region code.")
+		return lontar.NewError(lontar.EBadRequest, "Kode wilayah induk tidak dikenal.", "Unknown parent region code.")
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
 	c.Set(fiber.HeaderETag, res.etag)

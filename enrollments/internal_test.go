@@ -1,75 +1,12 @@
-package courses
+package enrollments
 
 import (
 	"strings"
 	"testing"
 	"time"
+
+	"lontar/courses"
 )
-
-func TestJoinCodes(t *testing.T) {
-	seen := map[string]bool{}
-	for range 2000 {
-		code := newJoinCode()
-		if len(code) != joinCodeLen || strings.ContainsAny(code, "01OIL") {
-			t.Fatalf("code %q", code)
-		}
-		seen[code] = true
-	}
-	if len(seen) < 1999 {
-		t.Fatalf("%d distinct codes of 2000", len(seen))
-	}
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
-		{"ABCD-EFGH", "ABCDEFGH", true},
-		{"abcdefgh", "ABCDEFGH", true},
-		{" abcd efgh ", "ABCDEFGH", true},
-		{"AB2D-3FGH", "AB2D3FGH", true},
-		{"ABCD-EFG", "", false},
-		{"ABCD-EFGHJ", "", false},
-		{"ABCD-EFG0", "", false}, // 0 is never in a code
-		{"ABCD-EFGI", "", false},
-		{"ÄBCD-EFGH", "", false},
-		{"", "", false},
-	}
-	for _, tt := range tests {
-		got, ok := normaliseJoinCode(tt.in)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("normaliseJoinCode(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
-	if got := formatJoinCode("ABCDEFGH"); got != "ABCD-EFGH" {
-		t.Errorf("formatJoinCode = %q", got)
-	}
-}
-
-func TestNormalisePhone(t *testing.T) {
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
-		{"081234567890", "+6281234567890", true},
-		{"6281234567890", "+6281234567890", true},
-		{"+62 812-3456-7890", "+6281234567890", true},
-		{"(0812) 3456.7890", "+6281234567890", true},
-		{"81234567890", "+6281234567890", true}, // a spreadsheet ate the 0
-		{"0812345678", "+62812345678", true},
-		{"0380123456", "", false}, // a Kupang landline
-		{"0812", "", false},
-		{"08123456789012", "", false},
-		{"6.28123E+12", "", false},
-		{"0812-abc", "", false},
-		{"62+81234567890", "", false},
-		{"", "", false},
-	}
-	for _, tt := range tests {
-		got, ok := normalisePhone(tt.in)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("normalisePhone(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
-}
 
 func TestParseUUID(t *testing.T) {
 	tests := []struct {
@@ -103,7 +40,7 @@ func TestClampTime(t *testing.T) {
 		{"recent", now.Add(-time.Hour), now.Add(-time.Hour)},
 		{"too old", now.Add(-40 * 24 * time.Hour), now.Add(-maxEventAge)},
 		{"sub-millisecond", now.Add(-time.Hour + 123456), now.Add(-time.Hour + 123*time.Microsecond).Truncate(time.Millisecond)},
-		{"other zone", now.Add(-time.Hour).In(wita), now.Add(-time.Hour)},
+		{"other zone", now.Add(-time.Hour).In(time.FixedZone("WITA", 8*60*60)), now.Add(-time.Hour)},
 	}
 	for _, tt := range tests {
 		if got := clampTime(tt.at, now); !got.Equal(tt.want) || got.Location() != time.UTC {
@@ -112,10 +49,10 @@ func TestClampTime(t *testing.T) {
 	}
 }
 
-func TestProgressOf(t *testing.T) {
-	course := &Course{Modules: []Module{
-		{Lessons: []Lesson{{ID: "a"}, {ID: "b"}}},
-		{Lessons: []Lesson{{ID: "c"}, {ID: "d"}}},
+func TestProgressIn(t *testing.T) {
+	course := &courses.Course{Modules: []courses.Module{
+		{Lessons: []courses.Lesson{{ID: "a"}, {ID: "b"}}},
+		{Lessons: []courses.Lesson{{ID: "c"}, {ID: "d"}}},
 	}}
 	t0 := time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)
 	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
@@ -136,7 +73,7 @@ func TestProgressOf(t *testing.T) {
 		{"three of four", map[string]time.Time{"a": at(1), "b": at(2), "c": at(3)}, 75, "d", "c"},
 	}
 	for _, tt := range tests {
-		p := progressOf(&Enrollment{CompletedLessons: tt.done}, course)
+		p := (&Enrollment{CompletedLessons: tt.done}).ProgressIn(course)
 		if p.Percent != tt.wantPercent || p.ResumeLesson != tt.wantResume || p.LastLesson != tt.wantLast || p.Total != 4 {
 			t.Errorf("%s: %+v", tt.name, p)
 		}

@@ -1,4 +1,7 @@
-package courses
+// Package cohorts holds trainers' classes: cohorts of courses that
+// learners join with a code shared on WhatsApp or are imported into from
+// a CSV file, and the roster on which trainers follow them.
+package cohorts
 
 import (
 	"crypto/rand"

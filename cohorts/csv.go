@@ -1,4 +1,4 @@
-package courses
+package cohorts
 
 import (
 	"bytes"
@@ -67,7 +67,7 @@ var csvColumns = map[string]string{
 
 // errTooManyRows is a too_large error (413), like a body over the limit:
 // the remedy is the same, send less at once.
-var errTooManyRows = lontar.Errorf(lontar.ETooLarge,
+var errTooManyRows = lontar.NewError(lontar.ETooLarge,
 	fmt.Sprintf("Paling banyak %d peserta per impor; bagi berkasnya.", MaxImportRows),
 	fmt.Sprintf("At most %d participants per import; split the file.", MaxImportRows))
 
@@ -136,7 +136,7 @@ func parseParticipants(body []byte) ([]participantRow, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("courses: read participants CSV: %w", err)
+			return nil, fmt.Errorf("cohorts: read participants CSV: %w", err)
 		}
 		line, _ := r.FieldPos(0)
 		if blank(rec) {
@@ -257,7 +257,7 @@ func normaliseGender(s string) (string, bool) {
 
 // Import registers each valid row's person through participants and puts
 // them in the cohort. A failing row is reported and the next one goes on.
-func (s *CohortStore) Import(ctx context.Context, c *Cohort, rows []participantRow, participants Participants) []ImportResult {
+func (s *Store) Import(ctx context.Context, c *Cohort, rows []participantRow, participants Participants) []ImportResult {
 	results := make([]ImportResult, 0, len(rows))
 	for _, row := range rows {
 		r := ImportResult{Row: row.Row, Phone: row.Person.Phone, Name: row.Person.Name}
@@ -273,10 +273,10 @@ func (s *CohortStore) Import(ctx context.Context, c *Cohort, rows []participantR
 		if err == nil {
 			p := row.Person
 			p.UserID = userID
-			if !created && s.progress.people != nil {
+			if !created && s.people != nil {
 				// A known learner: their own profile, not the trainer's sheet,
 				// is what reports and the roster should show.
-				if known, perr := s.progress.person(ctx, userID); perr == nil {
+				if known, perr := s.person(ctx, userID); perr == nil {
 					p = known
 				}
 			}
