@@ -142,7 +142,7 @@ func (s *Store) Get(ctx context.Context, id string) (*User, error) {
 	return database.FindByID[User](ctx, s.users, id, errUserNotFound, "accounts: get user")
 }
 
-// ByPhone returns the user with a normalised phone number.
+// ByPhone returns the user with a normalized phone number.
 func (s *Store) ByPhone(ctx context.Context, phone string) (*User, error) {
 	var p struct {
 		UserID string `bson:"user_id"`
@@ -345,14 +345,7 @@ const (
 	MaxActivationTries = 5
 )
 
-func newActivationCode() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = activationAlphabet[int(b[i])%len(activationAlphabet)]
-	}
-	return string(b)
-}
+func newActivationCode() string { return lontar.RandomCode(activationAlphabet, 8) }
 
 func normalizeCode(c string) string {
 	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(c))

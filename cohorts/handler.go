@@ -57,7 +57,7 @@ func (h *Handler) createCohort(c *fiber.Ctx) error {
 	if err := httpapi.BindJSON(c, &in); err != nil {
 		return err
 	}
-	in.normalise()
+	in.normalize()
 	if in.Name == "" {
 		return lontar.FieldErrors(map[string]lontar.Text{"name": lontar.T("Nama kelas wajib diisi.", "The class name is required.")})
 	}

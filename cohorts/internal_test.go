@@ -33,9 +33,9 @@ func TestJoinCodes(t *testing.T) {
 		{"", "", false},
 	}
 	for _, tt := range tests {
-		got, ok := normaliseJoinCode(tt.in)
+		got, ok := normalizeJoinCode(tt.in)
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("normaliseJoinCode(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			t.Errorf("normalizeJoinCode(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 	if got := formatJoinCode("ABCDEFGH"); got != "ABCD-EFGH" {
@@ -43,7 +43,7 @@ func TestJoinCodes(t *testing.T) {
 	}
 }
 
-func TestNormalisePhone(t *testing.T) {
+func TestCSVPhone(t *testing.T) {
 	tests := []struct {
 		in, want string
 		ok       bool
@@ -63,9 +63,9 @@ func TestNormalisePhone(t *testing.T) {
 		{"", "", false},
 	}
 	for _, tt := range tests {
-		got, ok := normalisePhone(tt.in)
+		got, ok := csvPhone(tt.in)
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("normalisePhone(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			t.Errorf("csvPhone(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 }

@@ -138,7 +138,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Cohort, error) {
 // ByCode returns the cohort a join code belongs to; the code may be typed
 // in any case, with or without its dash.
 func (s *Store) ByCode(ctx context.Context, typed string) (*Cohort, error) {
-	code, ok := normaliseJoinCode(typed)
+	code, ok := normalizeJoinCode(typed)
 	if !ok {
 		return nil, errJoinCodeNotFound
 	}

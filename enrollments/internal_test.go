@@ -8,26 +8,6 @@ import (
 	"lontar/courses"
 )
 
-func TestParseUUID(t *testing.T) {
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
-		{"3f2b8c1e-9a4d-4e2f-8b1a-0c9d8e7f6a5b", "3f2b8c1e-9a4d-4e2f-8b1a-0c9d8e7f6a5b", true},
-		{"3F2B8C1E-9A4D-4E2F-8B1A-0C9D8E7F6A5B", "3f2b8c1e-9a4d-4e2f-8b1a-0c9d8e7f6a5b", true},
-		{"3f2b8c1e9a4d4e2f8b1a0c9d8e7f6a5b", "", false},
-		{"3f2b8c1e-9a4d-4e2f-8b1a-0c9d8e7f6a5g", "", false},
-		{"{3f2b8c1e-9a4d-4e2f-8b1a-0c9d8e7f6a5}", "", false},
-		{"", "", false},
-	}
-	for _, tt := range tests {
-		got, ok := parseUUID(tt.in)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("parseUUID(%q) = %q, %v", tt.in, got, ok)
-		}
-	}
-}
-
 func TestClampTime(t *testing.T) {
 	now := time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)
 	tests := []struct {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -118,7 +117,7 @@ func (s *Syncer) applyOne(ctx context.Context, c *lontar.Caller, raw json.RawMes
 		return rejected("", errEventShape), nil
 	}
 	r := SyncResult{ID: head.ID}
-	id, ok := parseUUID(head.ID)
+	id, ok := lontar.ParseUUID(head.ID)
 	if !ok {
 		return rejected(head.ID, errEventID), nil
 	}
@@ -172,28 +171,6 @@ func (s *Syncer) applyOne(ctx context.Context, c *lontar.Caller, raw json.RawMes
 func rejected(id string, e *lontar.Error) SyncResult {
 	reason := e.Message
 	return SyncResult{ID: id, Status: SyncRejected, Reason: &reason}
-}
-
-// parseUUID accepts the canonical 8-4-4-4-12 hex form in any case and
-// returns it in lower case, so the same id sent in two cases is one event.
-func parseUUID(s string) (string, bool) {
-	if len(s) != 36 {
-		return "", false
-	}
-	for i := range len(s) {
-		ch := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if ch != '-' {
-				return "", false
-			}
-		default:
-			if !('0' <= ch && ch <= '9' || 'a' <= ch && ch <= 'f' || 'A' <= ch && ch <= 'F') {
-				return "", false
-			}
-		}
-	}
-	return strings.ToLower(s), true
 }
 
 // LessonCompletions returns the applier of lesson_completed events.

@@ -88,24 +88,17 @@ func authenticate(v Verifier) fiber.Handler {
 	}
 }
 
-// Lang is the language of the response: ?lang=id|en, else Accept-Language,
-// else Indonesian.
-func Lang(c *fiber.Ctx) lontar.Lang {
-	switch c.Query("lang") {
-	case "en":
-		return lontar.LangEN
-	case "id":
-		return lontar.LangID
-	}
-	return lontar.ParseAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
-}
+// ErrBadLang rejects a ?lang other than id, en or all.
+var ErrBadLang = lontar.NewError(lontar.EBadRequest,
+	"Parameter lang harus id, en atau all.", "The lang parameter must be id, en or all.")
 
-// LangParam reads ?lang: id or en (else Accept-Language), or all for
-// the {id, en} objects; anything else is a bad request.
+// LangParam reads ?lang=id|en|all in any case, else Accept-Language, else
+// Indonesian. all is true for lang=all, which asks for texts as {id, en}
+// objects (lang is then Indonesian); any other value is ErrBadLang.
 func LangParam(c *fiber.Ctx) (lang lontar.Lang, all bool, err error) {
 	switch strings.ToLower(c.Query("lang")) {
 	case "":
-		return Lang(c), false, nil
+		return lontar.ParseAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage)), false, nil
 	case "id":
 		return lontar.LangID, false, nil
 	case "en":
@@ -113,8 +106,30 @@ func LangParam(c *fiber.Ctx) (lang lontar.Lang, all bool, err error) {
 	case "all":
 		return lontar.LangID, true, nil
 	}
-	return "", false, lontar.NewError(lontar.EBadRequest,
-		"Parameter lang harus id, en atau all.", "The lang parameter must be id, en or all.")
+	return "", false, ErrBadLang
+}
+
+// Lang is the language of the response's messages: ?lang=id|en, else
+// Accept-Language, else Indonesian. It never fails, so that even the
+// error about a bad ?lang can be read.
+func Lang(c *fiber.Ctx) lontar.Lang {
+	if lang, all, err := LangParam(c); err == nil && !all {
+		return lang
+	}
+	return lontar.ParseAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
+}
+
+// ETagMatch applies If-None-Match's weak comparison (RFC 9110 13.1.2):
+// true for "*" or when any listed tag, with or without W/, is etag.
+func ETagMatch(ifNoneMatch, etag string) bool {
+	etag = strings.TrimPrefix(etag, "W/")
+	for tag := range strings.SplitSeq(ifNoneMatch, ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == "*" || strings.TrimPrefix(tag, "W/") == etag {
+			return true
+		}
+	}
+	return false
 }
 
 // ErrBadJSON is returned for a body that is not the JSON object expected.

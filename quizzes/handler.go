@@ -73,7 +73,7 @@ func (h *Handler) get(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lang, err := langParam(c)
+	lang, _, err := httpapi.LangParam(c)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (h *Handler) forCourse(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lang, err := langParam(c)
+	lang, _, err := httpapi.LangParam(c)
 	if err != nil {
 		return err
 	}
@@ -184,18 +184,6 @@ func (h *Handler) attempts(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-var errBadLang = lontar.NewError(lontar.EBadRequest, "lang harus id, en atau all.", "lang must be id, en or all.")
-
-// langParam reads ?lang; "all" is the authoring form, which only GET on a
-// quiz by its authors returns anyway.
-func langParam(c *fiber.Ctx) (lontar.Lang, error) {
-	switch c.Query("lang") {
-	case "", "id", "en", "all":
-		return httpapi.Lang(c), nil
-	}
-	return "", errBadLang
-}
-
 var errFormat = lontar.NewError(lontar.EBadRequest, "format harus gift.", "format must be gift.")
 
 func (h *Handler) importGIFT(c *fiber.Ctx) error {
@@ -240,7 +228,7 @@ func (h *Handler) exportGIFT(c *fiber.Ctx) error {
 	if c.Query("format", "gift") != "gift" {
 		return errFormat
 	}
-	lang, err := langParam(c)
+	lang, _, err := httpapi.LangParam(c)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	mrand "math/rand/v2"
-	"regexp"
 	"time"
 
 	"lontar"
@@ -61,8 +60,6 @@ func (s *Service) canAuthor(ctx context.Context, c *lontar.Caller, courseID stri
 	return inst, nil
 }
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
-
 // Create validates and stores a new quiz.
 func (s *Service) Create(ctx context.Context, c *lontar.Caller, q *Quiz) (*Quiz, error) {
 	if q.CourseID == "" {
@@ -74,9 +71,8 @@ func (s *Service) Create(ctx context.Context, c *lontar.Caller, q *Quiz) (*Quiz,
 	}
 	if q.ID == "" {
 		q.ID = newID()
-	} else if !idPattern.MatchString(q.ID) {
-		return nil, lontar.FieldErrors(map[string]lontar.Text{"id": lontar.T(
-			"ID hanya boleh huruf, angka, titik, garis bawah dan tanda hubung.", "The id may only hold letters, digits, dots, underscores and dashes.")})
+	} else if !lontar.ValidID(q.ID) {
+		return nil, lontar.FieldErrors(map[string]lontar.Text{"id": lontar.BadIDText})
 	}
 	q.Normalize()
 	if err := q.Validate(); err != nil {
@@ -246,8 +242,6 @@ type Submission struct {
 	Source     string                     `json:"-"`
 }
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // Submit grades an attempt and records it, once: the same attempt id sent
 // again (a retry, a replayed sync event) returns the first grading and
 // does not count again against max_attempts. fresh is false for a replay.
@@ -257,7 +251,9 @@ func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, s
 	}
 	if sub.AttemptID == "" {
 		sub.AttemptID = newUUID()
-	} else if !uuidPattern.MatchString(sub.AttemptID) {
+	} else if id, ok := lontar.ParseUUID(sub.AttemptID); ok {
+		sub.AttemptID = id
+	} else {
 		return nil, false, lontar.FieldErrors(map[string]lontar.Text{"attempt_id": lontar.T("attempt_id harus UUID.", "attempt_id must be a UUID.")})
 	}
 	q, err := s.store.Get(ctx, quizID)

@@ -22,6 +22,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"lontar"
+	"lontar/httpapi"
 )
 
 // Levels of a Region.
@@ -184,21 +185,9 @@ func list(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
 	c.Set(fiber.HeaderETag, res.etag)
-	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), res.etag) {
+	if httpapi.ETagMatch(c.Get(fiber.HeaderIfNoneMatch), res.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(res.body)
-}
-
-// etagMatches applies If-None-Match's weak comparison: "*" or any listed
-// tag, with or without W/, equal to etag.
-func etagMatches(header, etag string) bool {
-	for tag := range strings.SplitSeq(header, ",") {
-		tag = strings.TrimSpace(tag)
-		if tag == "*" || strings.TrimPrefix(tag, "W/") == etag {
-			return true
-		}
-	}
-	return false
 }
