@@ -90,8 +90,13 @@ func (s *Store) create(ctx context.Context, u *User) error {
 		return fmt.Errorf("accounts: reserve phone: %w", err)
 	}
 	if _, err := s.users.InsertOne(ctx, u); err != nil {
-		// No transactions on the embedded store: undo by hand.
-		_, _ = s.phones.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": u.Phone, "user_id": u.ID})
+		// No transactions on the embedded store: undo by hand. If that
+		// fails too the number stays reserved without a user, which an
+		// operator must know about.
+		if _, derr := s.phones.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": u.Phone, "user_id": u.ID}); derr != nil {
+			return errors.Join(fmt.Errorf("accounts: create user: %w", err),
+				fmt.Errorf("accounts: release phone %s of user %s: %w", u.Phone, u.ID, derr))
+		}
 		if mongo.IsDuplicateKeyError(err) {
 			return errPhoneTaken
 		}

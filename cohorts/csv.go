@@ -261,11 +261,15 @@ func (s *Store) Import(ctx context.Context, c *Cohort, rows []participantRow, pa
 			if !created && s.people != nil {
 				// A known learner: their own profile, not the trainer's sheet,
 				// is what reports and the roster should show.
-				if known, perr := s.person(ctx, userID); perr == nil {
+				var known lontar.Person
+				known, err = s.person(ctx, userID)
+				if err == nil {
 					p = known
 				}
 			}
-			_, err = s.Join(ctx, c, p, "import")
+			if err == nil {
+				_, err = s.Join(ctx, c, p, "import")
+			}
 		}
 		switch {
 		case err != nil:

@@ -198,7 +198,9 @@ func (h *Handler) joinCohort(c *fiber.Ctx) error {
 	}
 	views := make([]enrollments.EnrollmentView, len(joined))
 	for i, e := range joined {
-		views[i] = h.enrollments.View(ctx, e, lang, all)
+		if views[i], err = h.enrollments.View(ctx, e, lang, all); err != nil {
+			return err
+		}
 	}
 	return c.JSON(fiber.Map{"cohort": h.cohorts.View(cohort), "enrollments": views})
 }

@@ -65,7 +65,11 @@ func (h *Handler) enroll(c *fiber.Ctx) error {
 	if created {
 		status = fiber.StatusCreated
 	}
-	return c.Status(status).JSON(h.progress.View(c.UserContext(), e, lang, all))
+	v, err := h.progress.View(c.UserContext(), e, lang, all)
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(v)
 }
 
 func (h *Handler) completeLesson(c *fiber.Ctx) error {
@@ -81,7 +85,11 @@ func (h *Handler) completeLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(h.progress.View(c.UserContext(), e, lang, all))
+	v, err := h.progress.View(c.UserContext(), e, lang, all)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
 }
 
 func (h *Handler) myEnrollments(c *fiber.Ctx) error {
@@ -99,7 +107,11 @@ func (h *Handler) myEnrollments(c *fiber.Ctx) error {
 	}
 	views := make([]EnrollmentView, 0, len(list))
 	for _, e := range list {
-		views = append(views, h.progress.View(c.UserContext(), e, lang, all))
+		v, err := h.progress.View(c.UserContext(), e, lang, all)
+		if err != nil {
+			return err
+		}
+		views = append(views, v)
 	}
 	return c.JSON(views)
 }
@@ -117,7 +129,11 @@ func (h *Handler) myEnrollment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(h.progress.View(c.UserContext(), e, lang, all))
+	v, err := h.progress.View(c.UserContext(), e, lang, all)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
 }
 
 func (h *Handler) sync(c *fiber.Ctx) error {

@@ -32,15 +32,21 @@ type EnrollmentView struct {
 
 // View measures the enrollment against the current published course.
 // When that shows the course complete but completed_at is not set yet (a
-// new version removed the last lesson left), it is set now, guarded.
-func (s *Store) View(ctx context.Context, e *Enrollment, lang lontar.Lang, all bool) EnrollmentView {
+// new version removed the last lesson left), it is set now, guarded: a
+// read that writes, so a failing write fails the read.
+func (s *Store) View(ctx context.Context, e *Enrollment, lang lontar.Lang, all bool) (EnrollmentView, error) {
 	course, err := s.catalog.Get(ctx, e.CourseID)
-	if err != nil {
+	switch {
+	case lontar.IsCode(err, lontar.ENotFound):
 		course = nil // no longer published: show what is recorded
+	case err != nil:
+		return EnrollmentView{}, err
 	}
 	p := e.ProgressIn(course)
 	if course != nil && p.Percent == 100 && e.CompletedAt == nil {
-		_ = s.maybeComplete(ctx, e, course) // best effort; the next write retries
+		if err := s.maybeComplete(ctx, e, course); err != nil {
+			return EnrollmentView{}, err
+		}
 	}
 	v := EnrollmentView{
 		CourseID: e.CourseID, EnrolledVersion: e.Version,
@@ -69,5 +75,5 @@ func (s *Store) View(ctx context.Context, e *Enrollment, lang lontar.Lang, all b
 	if e.CertificateCode != "" {
 		v.CertificateCode = &e.CertificateCode
 	}
-	return v
+	return v, nil
 }

@@ -263,12 +263,15 @@ func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, s
 	if _, err := s.access(ctx, c, q); err != nil {
 		return nil, false, err
 	}
-	if prev, err := s.store.attempt(ctx, c.UserID, sub.AttemptID); err != nil || prev != nil {
-		if prev != nil && prev.QuizID != q.ID {
-			return nil, false, lontar.NewError(lontar.EConflict, "attempt_id ini sudah dipakai untuk kuis lain.",
-				"This attempt_id was already used for another quiz.")
-		}
-		return prev, false, err
+	switch prev, err := s.store.attempt(ctx, c.UserID, sub.AttemptID); {
+	case lontar.IsCode(err, lontar.ENotFound):
+	case err != nil:
+		return nil, false, err
+	case prev.QuizID != q.ID:
+		return nil, false, lontar.NewError(lontar.EConflict, "attempt_id ini sudah dipakai untuk kuis lain.",
+			"This attempt_id was already used for another quiz.")
+	default:
+		return prev, false, nil // sent again: the first grading stands
 	}
 	// Grade before counting: an answer of the wrong type costs no attempt.
 	g, err := Grade(q, sub.Answers)

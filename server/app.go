@@ -49,6 +49,9 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 		quizzes.EventQuizSubmitted:       quizService,
 	})
 
+	if err := regions.Load(); err != nil {
+		return nil, err
+	}
 	web, err := frontend.New()
 	if err != nil {
 		return nil, fmt.Errorf("frontend: %w", err)
