@@ -101,7 +101,7 @@ func New(t testing.TB, appliers map[string]lontar.SyncApplier) *Fixture {
 		}
 	}
 	enrollments.NewHandler(f.Enrollments, f.Syncer).Register(env.API())
-	cohorts.NewHandler(f.Cohorts, catalog, f.Enrollments, f.People).Register(env.API())
+	cohorts.NewHandler(f.Cohorts, f.Enrollments, f.People).Register(env.API())
 	return f
 }
 
@@ -111,10 +111,9 @@ func (f *Fixture) Publish(t testing.TB, c *courses.Course) *courses.Course {
 	return f.publish(t, c)
 }
 
-// MustCourse publishes a course of the institution with one module per
-// group of lesson ids ("a,b" "c" → two modules).
-func (f *Fixture) MustCourse(t testing.TB, id, institution string, modules ...string) *courses.Course {
-	t.Helper()
+// Course returns a course of the institution with one module per group
+// of lesson ids ("a,b" "c" → two modules), ready to publish.
+func Course(id, institution string, modules ...string) *courses.Course {
 	c := &courses.Course{ID: id, Institution: institution, Topic: "other",
 		Title: lontar.T("Kursus "+id, "Course "+id), Summary: lontar.T("Ringkasan", "Summary")}
 	for i, m := range modules {
@@ -125,7 +124,13 @@ func (f *Fixture) MustCourse(t testing.TB, id, institution string, modules ...st
 		}
 		c.Modules = append(c.Modules, mod)
 	}
-	return f.publish(t, c)
+	return c
+}
+
+// MustCourse publishes Course(id, institution, modules...).
+func (f *Fixture) MustCourse(t testing.TB, id, institution string, modules ...string) *courses.Course {
+	t.Helper()
+	return f.publish(t, Course(id, institution, modules...))
 }
 
 // User makes a user known to accounts (the fake) and returns their id and
