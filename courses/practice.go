@@ -204,3 +204,22 @@ func practiceElements(html string, blocks []Practice, lang string) string {
 }
 
 func escapeAttr(s string) string { return html.EscapeString(s) }
+
+// PracticeBlock finds a practice block of a lesson in this course version,
+// read from the Indonesian text (both languages hold the same blocks).
+func (co *Course) PracticeBlock(lessonID, practiceID string) (Practice, bool) {
+	for _, m := range co.Modules {
+		for _, l := range m.Lessons {
+			if l.ID != lessonID {
+				continue
+			}
+			blocks, _ := practiceBlocks(l.Body.ID)
+			for _, p := range blocks {
+				if p.ID == practiceID {
+					return p, true
+				}
+			}
+		}
+	}
+	return Practice{}, false
+}

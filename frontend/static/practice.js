@@ -132,7 +132,7 @@ function priceTool(cfg, ctx, s) {
         el('dt', {}, s.net), el('dd', {}, rp(r.net)),
         el('dt', {}, s.profit), el('dd', {}, rp(r.profit)),
         el('dt', {}, s.got), el('dd', {}, r.got.toFixed(1) + '%')));
-    ctx.report(cfg, ok ? 100 : 0, ok, out);
+    ctx.report(cfg, { ...v, guess }, out);
   } },
   field(s.batch, f.batch), field(s.units, f.units), field(s.ship, f.ship),
   field(s.margin, f.margin), field(s.fee, f.fee), field(s.fixed, f.fixed), field(s.guess, f.guess),
@@ -166,7 +166,7 @@ function cashTool(cfg, ctx, s) {
     const all = good === cfg.rows.length;
     out.replaceChildren(el('p', { class: all ? 'ok' : 'error' }, all ? s.cash_ok : `${cfg.rows.length - good} ${s.cash_bad}`),
       el('p', {}, `${s.score}: ${score}`));
-    ctx.report(cfg, score, all, out);
+    ctx.report(cfg, { balances: inputs.map((i) => digits(i.value) || 0) }, out);
   } }, el('div', { class: 'scroll' }, table), el('button', { type: 'submit', class: 'primary' }, s.check));
   return [el('h3', {}, s.cash_title), form, out];
 }
@@ -182,7 +182,7 @@ function listingTool(cfg, ctx, s) {
     const score = Math.round((100 * good) / checks.length);
     out.replaceChildren(el('p', { class: score >= 80 ? 'ok' : 'error' }, `${s.score}: ${score}`),
       el('ul', { class: 'checklist' }, checks.map(([k, ok]) => el('li', { class: ok ? 'ok' : 'bad' }, (ok ? '✓ ' : '✗ ') + s[k]))));
-    ctx.report(cfg, score, score >= 80, out);
+    ctx.report(cfg, { title: title.value, description: desc.value }, out);
   } }, field(s.title, title), field(s.desc, desc), el('button', { type: 'submit', class: 'primary' }, s.check));
   return [el('h3', {}, s.list_title), form, out];
 }
@@ -199,8 +199,9 @@ function stylesheet() {
 export function mount(elements, ctx) {
   stylesheet();
   const s = S[ctx.lang] || S.id;
-  const report = (cfg, score, passed, out) => {
-    ctx.record('practice_done', { course_id: ctx.courseId, lesson_id: ctx.lessonId, practice_id: cfg.id, tool: cfg.tool, score, passed });
+  // The answers travel with the event; the server grades them again.
+  const report = (cfg, answers, out) => {
+    ctx.record('practice_done', { course_id: ctx.courseId, lesson_id: ctx.lessonId, practice_id: cfg.id, answers });
     out.append(el('p', { class: 'hint' }, s.saved));
   };
   for (const node of elements) {
