@@ -16,6 +16,7 @@ import (
 	"lontar/database"
 	"lontar/frontend"
 	"lontar/httpapi"
+	"lontar/practice"
 	"lontar/quizzes"
 	"lontar/regions"
 )
@@ -43,6 +44,7 @@ func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *sl
 	quizService := quizzes.NewService(quizStore, courseStore, progress)
 	progress.SetFinalQuizzes(quizStore)
 	syncer.Handle("quiz_submitted", quizService)
+	syncer.Handle(practice.EventPracticeDone, practice.NewApplier(catalog, progress))
 
 	web, err := frontend.New()
 	if err != nil {

@@ -9,8 +9,36 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
+
+func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
+// The app draws the lesson again when the signal goes or comes back, and
+// chromedp's cached DOM nodes can then point at the old page; these
+// helpers act through the live DOM instead, firing the events typing and
+// tapping fire.
+func typeIn(sel, value string) chromedp.Action {
+	js, _ := json.Marshal([]string{sel, value})
+	return chromedp.Evaluate(`(([s, v]) => { const el = document.querySelector(s); el.focus(); el.value = v;
+		el.dispatchEvent(new Event('input', { bubbles: true })); return true })(`+string(js)+`)`, nil)
+}
+
+func tap(sel string) chromedp.Action {
+	js, _ := json.Marshal(sel)
+	return chromedp.Evaluate(`document.querySelector(`+string(js)+`).click(), true`, nil)
+}
+
+func waitFor(sel string) chromedp.Action {
+	js, _ := json.Marshal(sel)
+	return chromedp.Poll(`!!document.querySelector(`+string(js)+`)`, nil, chromedp.WithPollingTimeout(20*time.Second))
+}
+
+func textOf(sel string, out *string) chromedp.Action {
+	js, _ := json.Marshal(sel)
+	return chromedp.Evaluate(`document.querySelector(`+string(js)+`).innerText`, out)
+}
 
 // practicePhone opens a seeded lesson that holds a practice tool on a
 // 360×640 phone, as an enrolled learner. It returns the browser, the
@@ -20,7 +48,7 @@ func practicePhone(t *testing.T, course, lesson string) (context.Context, *serve
 	ctx := browser(t)
 	s := startServer(t, nil)
 	r := s.do(t, "POST", "/api/v1/auth/register", "", map[string]any{"phone": "081234500360", "name": "Kak Yuli",
-		"password": "belajar-di-lontar", "profile": map[string]any{"sector": "kuliner", "region": "5371030", "gender": "P"}})
+		"password": "belajar-di-lontar", "profile": map[string]any{"sector": "kuliner", "region": "5371030", "gender": "f"}})
 	var sess struct {
 		AccessToken  string          `json:"access_token"`
 		RefreshToken string          `json:"refresh_token"`
@@ -40,6 +68,11 @@ func practicePhone(t *testing.T, course, lesson string) (context.Context, *serve
 		chromedp.Evaluate(`Object.entries(`+string(store)+`).forEach(([k, v]) => localStorage.setItem(k, v))`, nil),
 		chromedp.Navigate(s.URL+"/kursus/"+course+"/"+lesson),
 		chromedp.WaitVisible(`.practice.ready form`, chromedp.ByQuery),
+		// Opened once with signal, with the service worker in control, the
+		// lesson and its tool stay usable offline.
+		chromedp.Evaluate(`navigator.serviceWorker.ready.then(() => true)`, nil, awaitPromise),
+		chromedp.Reload(),
+		chromedp.WaitVisible(`.practice.ready form`, chromedp.ByQuery),
 	)
 	if err != nil {
 		screenshot(t, ctx, "failed-practice-open")
@@ -48,18 +81,31 @@ func practicePhone(t *testing.T, course, lesson string) (context.Context, *serve
 	return ctx, s, sess.AccessToken
 }
 
-// checkOffline submits the tool's form with the network cut, returns the
+// offline cuts the network and waits for the app to show it (the lesson
+// is drawn again, the tool with it).
+func offline(t *testing.T, ctx context.Context) {
+	t.Helper()
+	err := chromedp.Run(ctx,
+		network.Enable(),
+		network.EmulateNetworkConditions(true, 0, -1, -1),
+		waitFor(`.status.offline`),
+		waitFor(`.practice.ready form`),
+	)
+	if err != nil {
+		t.Fatalf("go offline: %v", err)
+	}
+}
+
+// checkOffline submits the tool's form (the network is cut), returns the
 // result text the learner sees and checks the result waits in the outbox.
 func checkOffline(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	var text string
 	var queued int
 	err := chromedp.Run(ctx,
-		network.Enable(),
-		network.EmulateNetworkConditions(true, 0, -1, -1),
-		chromedp.Click(`.practice form button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.practice .practice-result p`, chromedp.ByQuery),
-		chromedp.Text(`.practice .practice-result`, &text, chromedp.ByQuery),
+		tap(`.practice form button[type=submit]`),
+		waitFor(`.practice .practice-result p`),
+		textOf(`.practice .practice-result`, &text),
 		chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.outbox')||'[]').filter(e => e.type === 'practice_done').length`, &queued),
 	)
 	if err != nil {
@@ -112,14 +158,15 @@ func syncedScore(t *testing.T, ctx context.Context, s *server, token, course, re
 // the server grades the synced answers the same way.
 func TestBrowserPracticePrice(t *testing.T) {
 	ctx, s, token := practicePhone(t, "pembukuan-sederhana", "pembukuan-sederhana-m2-l2")
+	offline(t, ctx)
 	err := chromedp.Run(ctx,
-		fill(`.practice input[name=batch]`, "1.000.000"),
-		fill(`.practice input[name=units]`, "20"),
-		fill(`.practice input[name=ship]`, "5000"),
-		fill(`.practice input[name=margin]`, "20"),
-		fill(`.practice input[name=fee]`, "10"),
-		fill(`.practice input[name=fixed]`, "0"),
-		fill(`.practice input[name=guess]`, "55000"),
+		typeIn(`.practice input[name=batch]`, "1.000.000"),
+		typeIn(`.practice input[name=units]`, "20"),
+		typeIn(`.practice input[name=ship]`, "5000"),
+		typeIn(`.practice input[name=margin]`, "20"),
+		typeIn(`.practice input[name=fee]`, "10"),
+		typeIn(`.practice input[name=fixed]`, "0"),
+		typeIn(`.practice input[name=guess]`, "55000"),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -128,10 +175,10 @@ func TestBrowserPracticePrice(t *testing.T) {
 		t.Fatalf("wrong price should show the working with Rp79.000: %q", text)
 	}
 	var text string
-	if err := chromedp.Run(ctx, fill(`.practice input[name=guess]`, "79000"),
-		chromedp.Click(`.practice form button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.practice .practice-result p.ok`, chromedp.ByQuery),
-		chromedp.Text(`.practice .practice-result`, &text, chromedp.ByQuery)); err != nil {
+	if err := chromedp.Run(ctx, typeIn(`.practice input[name=guess]`, "79000"),
+		tap(`.practice form button[type=submit]`),
+		waitFor(`.practice .practice-result p.ok`),
+		textOf(`.practice .practice-result`, &text)); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(text, "Tepat") {
@@ -147,6 +194,7 @@ func TestBrowserPracticePrice(t *testing.T) {
 // passes, and the server's score agrees.
 func TestBrowserPracticeCashbook(t *testing.T) {
 	ctx, s, token := practicePhone(t, "pembukuan-sederhana", "pembukuan-sederhana-m1-l3")
+	offline(t, ctx)
 	// The seeded week: opening 1,500,000, then the lesson's eight receipts.
 	balances := []string{"460000", "370000", "870000", "790000", "1390000", "1240000", "1940000", "1540000"}
 	var actions chromedp.Tasks
@@ -154,7 +202,7 @@ func TestBrowserPracticeCashbook(t *testing.T) {
 		if i == 4 {
 			b = "1290000" // a slip: 790,000 + 600,000 is not 1,290,000
 		}
-		actions = append(actions, fill(fmt.Sprintf(`.practice input[name=row%d]`, i), b))
+		actions = append(actions, typeIn(fmt.Sprintf(`.practice input[name=row%d]`, i), b))
 	}
 	if err := chromedp.Run(ctx, actions); err != nil {
 		t.Fatal(err)
@@ -163,10 +211,10 @@ func TestBrowserPracticeCashbook(t *testing.T) {
 		t.Fatalf("one slip should leave 1 row wrong and score 88: %q", text)
 	}
 	var text string
-	if err := chromedp.Run(ctx, fill(`.practice input[name=row4]`, "1.390.000"),
-		chromedp.Click(`.practice form button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.practice .practice-result p.ok`, chromedp.ByQuery),
-		chromedp.Text(`.practice .practice-result`, &text, chromedp.ByQuery)); err != nil {
+	if err := chromedp.Run(ctx, typeIn(`.practice input[name=row4]`, "1.390.000"),
+		tap(`.practice form button[type=submit]`),
+		waitFor(`.practice .practice-result p.ok`),
+		textOf(`.practice .practice-result`, &text)); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(text, "Semua saldo cocok") {
@@ -182,7 +230,8 @@ func TestBrowserPracticeCashbook(t *testing.T) {
 // description written by the lesson's rules pass, and the server agrees.
 func TestBrowserPracticeListing(t *testing.T) {
 	ctx, s, token := practicePhone(t, "jualan-online", "jualan-online-m1-l2")
-	if err := chromedp.Run(ctx, fill(`.practice input[name=title]`, "KAIN BAGUS MURAH!!!")); err != nil {
+	offline(t, ctx)
+	if err := chromedp.Run(ctx, typeIn(`.practice input[name=title]`, "KAIN BAGUS MURAH!!!")); err != nil {
 		t.Fatal(err)
 	}
 	if text := checkOffline(t, ctx); !strings.Contains(text, "Nilai: 10") || !strings.Contains(text, "✗ Judul menyebut asal") {
@@ -190,11 +239,11 @@ func TestBrowserPracticeListing(t *testing.T) {
 	}
 	var text string
 	err := chromedp.Run(ctx,
-		fill(`.practice input[name=title]`, "Selendang Tenun Ikat NTT Motif Amarasi Pewarna Alam 200x50 cm"),
-		fill(`.practice textarea[name=desc]`, "Bahan: benang katun, pewarna alam. Ukuran 200 x 50 cm. Cuci tangan dengan air dingin. Dikirim 1-2 hari kerja dari Kupang. Ditenun oleh Ibu Ros di Amarasi."),
-		chromedp.Click(`.practice form button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.practice .practice-result p.ok`, chromedp.ByQuery),
-		chromedp.Text(`.practice .practice-result`, &text, chromedp.ByQuery))
+		typeIn(`.practice input[name=title]`, "Selendang Tenun Ikat NTT Motif Amarasi Pewarna Alam 200x50 cm"),
+		typeIn(`.practice textarea[name=desc]`, "Bahan: benang katun, pewarna alam. Ukuran 200 x 50 cm. Cuci tangan dengan air dingin. Dikirim 1-2 hari kerja dari Kupang. Ditenun oleh Ibu Ros di Amarasi."),
+		tap(`.practice form button[type=submit]`),
+		waitFor(`.practice .practice-result p.ok`),
+		textOf(`.practice .practice-result`, &text))
 	if err != nil {
 		t.Fatal(err)
 	}

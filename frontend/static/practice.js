@@ -195,23 +195,51 @@ function stylesheet() {
 }
 
 // mount fills every practice element of a lesson. ctx gives the lesson and
-// a record(type, fields) function that queues an event for sync.
+// a record(type, fields) function that queues an event for sync. What the
+// learner types is kept on the phone as they type, so a re-render (signal
+// lost or back), a reload or a restart never loses it; a result already
+// shown is shown again without being recorded twice.
 export function mount(elements, ctx) {
   stylesheet();
   const s = S[ctx.lang] || S.id;
-  // The answers travel with the event; the server grades them again.
-  const report = (cfg, answers, out) => {
-    ctx.record('practice_done', { course_id: ctx.courseId, lesson_id: ctx.lessonId, practice_id: cfg.id, answers });
-    out.append(el('p', { class: 'hint' }, s.saved));
-  };
   for (const node of elements) {
     let cfg;
     try { cfg = JSON.parse(node.dataset.practice); } catch { continue; }
     const tool = tools[cfg.tool];
     if (!tool) continue;
+    const key = `lontar.practice:${ctx.courseId}/${ctx.lessonId}/${cfg.id}`;
+    const draft = load(key);
+    let silent = false;
+    // The answers travel with the event; the server grades them again.
+    const report = (cfg, answers, out) => {
+      save(key, { ...load(key), checked: true });
+      if (silent) return;
+      ctx.record('practice_done', { course_id: ctx.courseId, lesson_id: ctx.lessonId, practice_id: cfg.id, answers });
+      out.append(el('p', { class: 'hint' }, s.saved));
+    };
     node.replaceChildren(...tool(cfg, { lang: ctx.lang, report }, s));
+    const fields = node.querySelectorAll('input[name], textarea[name]');
+    for (const f of fields) if (draft.values && f.name in draft.values) f.value = draft.values[f.name];
+    node.addEventListener('input', () => {
+      const values = {};
+      for (const f of fields) values[f.name] = f.value;
+      save(key, { ...load(key), values });
+    });
     node.classList.add('ready');
+    if (draft.checked) {
+      silent = true;
+      node.querySelector('form').requestSubmit();
+      silent = false;
+    }
   }
+}
+
+function load(key) {
+  try { return JSON.parse(localStorage.getItem(key) || '{}') || {}; } catch { return {}; }
+}
+
+function save(key, v) {
+  try { localStorage.setItem(key, JSON.stringify(v)); } catch { /* storage full: the exercise still works */ }
 }
 
 // offline replaces each placeholder's text when the module itself could
