@@ -91,7 +91,7 @@ func practiceBlocks(md string) ([]Practice, []string) {
 
 func (p *Practice) check() []string {
 	var bad []string
-	if !idPattern.MatchString(p.ID) {
+	if !lontar.ValidID(p.ID) {
 		bad = append(bad, "id must be lowercase letters, digits and dashes")
 	}
 	inRange := func(name string, v *float64, lo, hi float64) {

@@ -47,8 +47,8 @@ type Applier struct {
 func NewApplier(c Courses, r Results) *Applier { return &Applier{courses: c, results: r} }
 
 var (
-	errShape = lontar.Errorf(lontar.EInvalid, "Hasil latihan tidak lengkap.", "The practice result is incomplete.")
-	errBlock = lontar.Errorf(lontar.ENotFound, "Latihan ini tidak ada di pelajaran tersebut.", "This exercise is not in that lesson.")
+	errShape = lontar.NewError(lontar.EInvalid, "Hasil latihan tidak lengkap.", "The practice result is incomplete.")
+	errBlock = lontar.NewError(lontar.ENotFound, "Latihan ini tidak ada di pelajaran tersebut.", "This exercise is not in that lesson.")
 )
 
 // ApplySync grades the answers against the published block and records
