@@ -142,15 +142,19 @@ function priceTool(cfg, ctx, s) {
 
 function cashTool(cfg, ctx, s) {
   const money = (v) => Number(v).toLocaleString(ctx.lang === 'id' ? 'id-ID' : 'en-US');
-  const inputs = cfg.rows.map((r, i) => numInput('row' + i));
+  const inputs = cfg.rows.map((r, i) => {
+    const input = numInput('row' + i);
+    input.setAttribute('aria-label', `${s.balance}: ${r.day || ''} ${r.text}`);
+    return input;
+  });
   const out = el('div', { class: 'practice-result', 'aria-live': 'polite' });
-  const table = el('table', { class: 'cashbook' },
-    el('thead', {}, el('tr', {}, [s.day, s.what, s.in, s.out, s.balance].map((x) => el('th', { scope: 'col' }, x)))),
-    el('tbody', {},
-      el('tr', {}, el('td', {}), el('td', {}, s.opening), el('td', {}), el('td', {}), el('td', { class: 'num' }, money(cfg.opening || 0))),
-      cfg.rows.map((r, i) => el('tr', {}, el('td', {}, r.day || ''), el('td', {}, r.text),
-        el('td', { class: 'num' }, r.in ? money(r.in) : ''), el('td', { class: 'num' }, r.out ? money(r.out) : ''),
-        el('td', {}, el('label', { class: 'sr' }, `${s.balance} ${i + 1}`, inputs[i]))))));
+  // One receipt per line, not a five-column table: it has to fit 360 px.
+  const list = el('ol', { class: 'cashbook' },
+    el('li', { class: 'opening' }, el('span', {}, s.opening), el('b', { class: 'num' }, money(cfg.opening || 0))),
+    cfg.rows.map((r, i) => el('li', {},
+      el('span', { class: 'what' }, r.day ? el('b', {}, r.day + ' ') : '', r.text),
+      el('span', { class: 'num ' + (r.in ? 'in' : 'out') }, r.in ? `${s.in} +${money(r.in)}` : `${s.out} −${money(r.out)}`),
+      el('label', {}, s.balance, inputs[i]))));
   const form = el('form', { class: 'practice-form', onsubmit: (e) => {
     e.preventDefault();
     let bal = cfg.opening || 0;
@@ -159,7 +163,7 @@ function cashTool(cfg, ctx, s) {
       bal += (r.in || 0) - (r.out || 0);
       const ok = digits(inputs[i].value) === bal;
       inputs[i].toggleAttribute('aria-invalid', !ok);
-      inputs[i].closest('tr').className = ok ? 'row-ok' : 'row-bad';
+      inputs[i].closest('li').className = ok ? 'row-ok' : 'row-bad';
       if (ok) good++;
     });
     const score = Math.round((100 * good) / cfg.rows.length);
@@ -167,7 +171,7 @@ function cashTool(cfg, ctx, s) {
     out.replaceChildren(el('p', { class: all ? 'ok' : 'error' }, all ? s.cash_ok : `${cfg.rows.length - good} ${s.cash_bad}`),
       el('p', {}, `${s.score}: ${score}`));
     ctx.report(cfg, { balances: inputs.map((i) => digits(i.value) || 0) }, out);
-  } }, el('div', { class: 'scroll' }, table), el('button', { type: 'submit', class: 'primary' }, s.check));
+  } }, list, el('button', { type: 'submit', class: 'primary' }, s.check));
   return [el('h3', {}, s.cash_title), form, out];
 }
 
