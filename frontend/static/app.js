@@ -315,7 +315,7 @@ async function lessonView(courseId, lessonId) {
 function practiceTools(body, courseId, lessonId) {
   const blocks = body.querySelectorAll('.practice[data-practice]');
   if (!blocks.length) return;
-  import('/practice.js').then((m) => m.mount(blocks, { lang: lang(), courseId, lessonId, record }),
+  import('/practice.js').then((m) => m.mount(blocks, { lang: lang(), userId: session.user && session.user.id, courseId, lessonId, record }),
     () => blocks.forEach((b) => { b.querySelector('.practice-fallback').textContent = lang() === 'en'
       ? 'This exercise needs signal once to load.' : 'Alat latihan ini perlu dimuat sekali saat ada sinyal.'; }));
 }

@@ -198,8 +198,9 @@ function stylesheet() {
   document.head.append(el('link', { rel: 'stylesheet', href: '/practice.css', 'data-practice-css': true }));
 }
 
-// mount fills every practice element of a lesson. ctx gives the lesson and
-// a record(type, fields) function that queues an event for sync. What the
+// mount fills every practice element of a lesson. ctx gives the learner,
+// the lesson and a record(type, fields) function that queues an event for
+// sync. What the
 // learner types is kept on the phone as they type, so a re-render (signal
 // lost or back), a reload or a restart never loses it; a result already
 // shown is shown again without being recorded twice.
@@ -211,7 +212,7 @@ export function mount(elements, ctx) {
     try { cfg = JSON.parse(node.dataset.practice); } catch { continue; }
     const tool = tools[cfg.tool];
     if (!tool) continue;
-    const key = `lontar.practice:${ctx.courseId}/${ctx.lessonId}/${cfg.id}`;
+    const key = `lontar.practice:${ctx.userId || ''}/${ctx.courseId}/${ctx.lessonId}/${cfg.id}`;
     const draft = load(key);
     let silent = false;
     // The answers travel with the event; the server grades them again.
