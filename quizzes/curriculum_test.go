@@ -83,7 +83,7 @@ func TestSeededQuizzesAreParallelForms(t *testing.T) {
 					}
 				}
 			}
-			for _, q := range []*quizzes.Quiz{pre, post} {
+			for _, q := range qs {
 				for _, qq := range q.Questions {
 					if qq.Type != quizzes.TypeNumeric || qq.Numeric == nil || qq.Numeric.Value < 1000 {
 						continue
