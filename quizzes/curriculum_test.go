@@ -14,7 +14,7 @@ import (
 
 // The seeded assessments must measure learning: the pretest and the final
 // (or posttest) are parallel forms of the same skills, practice quizzes do
-// not leak test items, and numeric test items do not reuse the numbers a
+// not leak test items, and no numeric item reuses an amount a
 // learner can copy from a lesson.
 func TestSeededQuizzesAreParallelForms(t *testing.T) {
 	e := newEnv(t)
