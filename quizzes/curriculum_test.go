@@ -28,7 +28,7 @@ func TestSeededQuizzesAreParallelForms(t *testing.T) {
 	}
 	for id, course := range seeded {
 		t.Run(id, func(t *testing.T) {
-			qs, err := e.svc.Store().ForCourse(ctx, id)
+			qs, err := e.store.ForCourse(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -47,18 +47,18 @@ func practicePhone(t *testing.T, course, lesson string) (context.Context, *serve
 	t.Helper()
 	ctx := browser(t)
 	s := startServer(t, nil)
-	r := s.do(t, "POST", "/api/v1/auth/register", "", map[string]any{"phone": "081234500360", "name": "Kak Yuli",
+	r := s.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"phone": "081234500360", "name": "Kak Yuli",
 		"password": "belajar-di-lontar", "profile": map[string]any{"sector": "kuliner", "region": "5371030", "gender": "f"}})
 	var sess struct {
 		AccessToken  string          `json:"access_token"`
 		RefreshToken string          `json:"refresh_token"`
 		User         json.RawMessage `json:"user"`
 	}
-	r.json(t, &sess)
+	r.JSON(t, &sess)
 	if r.Status != 201 {
 		t.Fatalf("register: %d %s", r.Status, r.Body)
 	}
-	if r := s.do(t, "POST", "/api/v1/courses/"+course+"/enroll", sess.AccessToken, nil); r.Status != 201 {
+	if r := s.Do(t, "POST", "/api/v1/courses/"+course+"/enroll", sess.AccessToken, nil); r.Status != 201 {
 		t.Fatalf("enroll: %d %s", r.Status, r.Body)
 	}
 	store, _ := json.Marshal(map[string]string{"lontar.access": sess.AccessToken, "lontar.refresh": sess.RefreshToken, "lontar.user": string(sess.User)})
@@ -136,7 +136,7 @@ func syncedScore(t *testing.T, ctx context.Context, s *server, token, course, re
 	if pending != 0 {
 		t.Fatalf("outbox still holds %d events online", pending)
 	}
-	r := s.do(t, "GET", "/api/v1/me/enrollments/"+course, token, nil)
+	r := s.Do(t, "GET", "/api/v1/me/enrollments/"+course, token, nil)
 	var en struct {
 		QuizResults map[string]struct {
 			Kind      string  `json:"kind"`
@@ -145,7 +145,7 @@ func syncedScore(t *testing.T, ctx context.Context, s *server, token, course, re
 			Passed    bool    `json:"passed"`
 		} `json:"quiz_results"`
 	}
-	r.json(t, &en)
+	r.JSON(t, &en)
 	res, ok := en.QuizResults[resultID]
 	if !ok || res.Kind != "tool" {
 		t.Fatalf("enrollment has no tool result %s: %s", resultID, r.Body)
