@@ -199,4 +199,3 @@ func (p *pdfCache) put(k string, b []byte) {
 	p.items[k] = b
 	p.order = append(p.order, k)
 }
-
