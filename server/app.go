@@ -12,6 +12,7 @@ import (
 
 	"lontar"
 	"lontar/accounts"
+	"lontar/certificates"
 	"lontar/courses"
 	"lontar/database"
 	"lontar/frontend"
@@ -44,6 +45,13 @@ func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *sl
 	progress.SetFinalQuizzes(quizStore)
 	syncer.Handle("quiz_submitted", quizService)
 
+	certStore := certificates.NewStore(db)
+	certKeys, err := certificates.LoadKeys(ctx, db, filepath.Join(cfg.DataDir, "keys", "certificates"))
+	if err != nil {
+		return nil, err
+	}
+	certs := certificates.NewService(certStore, certKeys, certificates.Config{PublicURL: cfg.PublicURL})
+
 	web, err := frontend.New()
 	if err != nil {
 		return nil, fmt.Errorf("frontend: %w", err)
@@ -51,7 +59,7 @@ func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *sl
 
 	for _, ensure := range []func(context.Context) error{
 		users.EnsureIndexes, limiter.EnsureIndexes, courseStore.EnsureIndexes, progress.EnsureIndexes,
-		cohorts.EnsureIndexes, syncer.EnsureIndexes, quizStore.EnsureIndexes,
+		cohorts.EnsureIndexes, syncer.EnsureIndexes, quizStore.EnsureIndexes, certStore.EnsureIndexes,
 	} {
 		if err := ensure(ctx); err != nil {
 			return nil, fmt.Errorf("ensure indexes: %w", err)
@@ -93,6 +101,9 @@ func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *sl
 	courses.NewHandler(courseStore, catalog).Register(api)
 	courses.NewProgressHandler(progress, syncer, cohorts, users).Register(api)
 	quizzes.NewHandler(quizService).Register(api)
+	certHandler := certificates.NewHandler(certs)
+	certHandler.Register(api)
+	certHandler.RegisterPublic(app)
 
 	app.Get("/api/openapi.json", openAPIHandler())
 	// A mistyped API path gets a JSON 404, never the web app.
