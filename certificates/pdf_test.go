@@ -5,6 +5,9 @@ import (
 	"compress/zlib"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -192,4 +195,33 @@ func BenchmarkRenderPDF(b *testing.B) {
 		size = len(pdf)
 	}
 	b.ReportMetric(float64(size), "bytes/pdf")
+}
+
+// The PDF opens in poppler (an independent reader) and the QR code on the
+// rendered page, read by zbar, is the verify address. Skipped, with a
+// message, where the tools are not installed (.ci/run installs them).
+func TestPDFRendersAndItsQRCodeScans(t *testing.T) {
+	pdftoppm, err1 := exec.LookPath("pdftoppm")
+	zbarimg, err2 := exec.LookPath("zbarimg")
+	if err1 != nil || err2 != nil {
+		t.Skip("pdftoppm or zbarimg not installed: QR scan test skipped (apt-get install poppler-utils zbar-tools)")
+	}
+	e := newEnv(t)
+	c := mustCertify(t, e, completion("u1"))
+	pdf := e.Do(t, "GET", "/api/v1/certificates/"+c.Code+"/pdf", "", nil).Body
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "c.pdf"), pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(pdftoppm, "-r", "150", "-png", "-singlefile", filepath.Join(dir, "c.pdf"), filepath.Join(dir, "page")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("poppler cannot render the PDF: %v\n%s", err, out)
+	}
+	out, err = exec.Command(zbarimg, "-q", "--raw", filepath.Join(dir, "page.png")).Output()
+	if err != nil {
+		t.Fatalf("no QR code found on the rendered page: %v", err)
+	}
+	if got := strings.TrimSpace(string(out)); got != testPublicURL+"/verify/"+c.Code {
+		t.Errorf("the QR code reads %q, want %q", got, testPublicURL+"/verify/"+c.Code)
+	}
 }
