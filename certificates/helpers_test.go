@@ -52,7 +52,7 @@ func (f fakeCohorts) CohortIssuer(_ context.Context, id string) (string, string,
 	return c[0], c[1], nil
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{Env: apitest.New(t), events: &eventLog{}}
 	ctx := mongotest.Context(t)
@@ -85,7 +85,7 @@ func completion(userID string) lontar.Completion {
 	}
 }
 
-func mustCertify(t *testing.T, e *env, in lontar.Completion) *Certificate {
+func mustCertify(t testing.TB, e *env, in lontar.Completion) *Certificate {
 	t.Helper()
 	code, err := e.svc.Certify(mongotest.Context(t), in)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"github.com/go-pdf/fpdf"
 	"github.com/skip2/go-qrcode"
 	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goitalic"
 	"golang.org/x/image/font/gofont/goregular"
 
 	"lontar"
@@ -18,7 +17,8 @@ import (
 
 // PDF returns the certificate printed on one A4 landscape page: Indonesian
 // with English subtitles, and a QR code to its public verification page.
-// The Go fonts are embedded (subset to the characters used): they cover
+// Go Regular and Bold are embedded (subset to the characters used; English
+// is set in grey rather than italic, which would add 11 KB): they cover
 // Latin with its accents and Latin Extended-A, so names such as "Maria
 // Goreti Ndun" or "Ketut Ayu Sri Wahyuni" print as written. A printed
 // PDF is cached until the certificate changes (revocation).
@@ -57,7 +57,6 @@ func renderPDF(c *Certificate, verifyURL string) ([]byte, error) {
 	pdf.SetModificationDate(c.IssuedAt)
 	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
 	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
-	pdf.AddUTF8FontFromBytes("go", "I", goitalic.TTF)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.AddPage()
 
@@ -90,14 +89,14 @@ func renderPDF(c *Certificate, verifyURL string) ([]byte, error) {
 	center(34, "B", 15, indigo, c.InstitutionName(), 230)
 	center(41, "", 9.5, grey, "bersama Lontar, pelatihan digital UMKM · with Lontar, digital skills for small businesses", 230)
 	center(53, "B", 32, red, "SERTIFIKAT", 230)
-	center(67, "I", 12, grey, "Certificate of Completion", 230)
+	center(67, "", 12, grey, "Certificate of Completion", 230)
 	center(80, "", 12, grey, "Diberikan kepada · Awarded to", 230)
 	center(90, "B", 28, indigo, c.LearnerName, 240)
 	center(106, "", 12, grey, "atas keberhasilan menyelesaikan kursus · for successfully completing the course", 240)
 	center(116, "B", 19, indigo, c.CourseTitle.In(lontar.LangID), 240)
 	next := 127.0
 	if en := c.CourseTitle.EN; en != "" && en != c.CourseTitle.ID {
-		center(next, "I", 11.5, grey, en, 240)
+		center(next, "", 11.5, grey, en, 240)
 		next += 8
 	}
 	facts := hoursText(c.Hours(), lontar.LangID) + " jam pelajaran · " + hoursText(c.Hours(), lontar.LangEN) + " study hours"
@@ -115,7 +114,7 @@ func renderPDF(c *Certificate, verifyURL string) ([]byte, error) {
 	pdf.SetFont("go", "", 11)
 	pdf.SetXY(24, 164)
 	pdf.CellFormat(150, 6, "Diterbitkan "+dateText(c.IssuedAt, lontar.LangID), "", 2, "L", false, 0, "")
-	pdf.SetFont("go", "I", 9.5)
+	pdf.SetFont("go", "", 9.5)
 	pdf.SetTextColor(grey[0], grey[1], grey[2])
 	pdf.CellFormat(150, 5, "Issued "+dateText(c.IssuedAt, lontar.LangEN), "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "B", 13)

@@ -225,3 +225,18 @@ func TestPDFRendersAndItsQRCodeScans(t *testing.T) {
 		t.Errorf("the QR code reads %q, want %q", got, testPublicURL+"/verify/"+c.Code)
 	}
 }
+
+// BenchmarkPDFOverHTTP measures GET /certificates/{code}/pdf once printed:
+// the code lookups by _id and the cached bytes.
+func BenchmarkPDFOverHTTP(b *testing.B) {
+	e := newEnv(b)
+	code, err := e.svc.Certify(b.Context(), completion("u1"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if r := e.Do(b, "GET", "/api/v1/certificates/"+code+"/pdf", "", nil); r.Status != 200 {
+			b.Fatal(r.Status)
+		}
+	}
+}
