@@ -1,7 +1,6 @@
 package certificates
 
 import (
-	"crypto/rand"
 	"strings"
 
 	"lontar"
@@ -20,11 +19,11 @@ const (
 )
 
 var (
-	errCodeMalformed = lontar.Errorf(lontar.EInvalid,
+	errCodeMalformed = lontar.NewError(lontar.EInvalid,
 		"Kode sertifikat tidak lengkap atau berisi huruf yang tidak dipakai. Contoh: LNT-7KQ2-9XW4.",
 		"The certificate code is incomplete or has characters that are never used. Example: LNT-7KQ2-9XW4.").
 		WithField("code", "Periksa lagi kodenya.", "Check the code again.")
-	errCodeMistyped = lontar.Errorf(lontar.EInvalid,
+	errCodeMistyped = lontar.NewError(lontar.EInvalid,
 		"Kode sertifikat salah ketik: ada huruf yang tertukar atau keliru. Periksa lagi kodenya.",
 		"The certificate code has a typo: a character is wrong or two are swapped. Check the code again.").
 		WithField("code", "Kode salah ketik.", "The code has a typo.")
@@ -32,16 +31,8 @@ var (
 
 // NewCode returns a fresh random code with its check character.
 func NewCode() string {
-	var b [codeRandom]byte
-	_, _ = rand.Read(b[:])
-	v := make([]byte, codeLen)
-	for i := range codeRandom {
-		// 256 % 31 leaves a bias of under 1 %, harmless for an identifier
-		// that is also checked against the store.
-		v[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
-	}
-	v[codeRandom] = codeAlphabet[checkValue(v[:codeRandom])]
-	return format(string(v))
+	body := lontar.RandomCode(codeAlphabet, codeRandom)
+	return format(body + string(codeAlphabet[checkValue([]byte(body))]))
 }
 
 // checkValue returns the value c that makes sum((i+1)·v_i) + 8·c ≡ 0 (mod 31).

@@ -127,7 +127,7 @@ func (h *CohortHandler) Register(api fiber.Router) {
 }
 
 func (h *CohortHandler) list(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}

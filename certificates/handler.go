@@ -40,7 +40,7 @@ func (h *Handler) RegisterPublic(app fiber.Router) {
 }
 
 func (h *Handler) mine(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c)
+	caller, err := httpapi.Authorize(c)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (h *Handler) revocations(c *fiber.Ctx) error {
 }
 
 func (h *Handler) revoke(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (h *Handler) issuer(c *fiber.Ctx) error {
 }
 
 func (h *Handler) rotate(c *fiber.Ctx) error {
-	if _, err := httpapi.Caller(c, lontar.RoleAdmin); err != nil {
+	if _, err := httpapi.Authorize(c, lontar.RoleAdmin); err != nil {
 		return err
 	}
 	thumb, err := h.svc.keys.Rotate(c.UserContext())

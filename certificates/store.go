@@ -15,7 +15,7 @@ import (
 
 var (
 	errNotFound = lontar.NotFound("Sertifikat", "Certificate")
-	errRevoked  = lontar.Errorf(lontar.EConflict,
+	errRevoked  = lontar.NewError(lontar.EConflict,
 		"Sertifikat ini sudah dicabut.", "This certificate has already been revoked.")
 )
 
@@ -87,7 +87,7 @@ func (s *Store) ByCode(ctx context.Context, code string) (*Certificate, error) {
 func (s *Store) reserveCode(ctx context.Context, code, certID string) error {
 	_, err := s.codes.InsertOne(ctx, bson.M{"_id": code, "cert_id": certID})
 	if mongo.IsDuplicateKeyError(err) {
-		return lontar.Errorf(lontar.EConflict, "Kode sudah dipakai.", "Code taken.")
+		return lontar.NewError(lontar.EConflict, "Kode sudah dipakai.", "Code taken.")
 	}
 	if err != nil {
 		return fmt.Errorf("certificates: reserve code %s: %w", code, err)
