@@ -37,11 +37,21 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	limiter := accounts.NewLimiter(db)
 
 	// Stores are built in dependency order, each given what it needs: the
-	// quiz store needs nothing, enrollments ask it for a course's final quiz.
+	// quiz store needs nothing, enrollments ask it for a course's final quiz
+	// and certificates for the certificate of a completed course;
+	// certificates name the learner's cohort through cohorts.Names, which
+	// needs only the database.
 	quizStore := quizzes.NewStore(db)
 	courseStore := courses.NewStore(db)
 	catalog := courses.NewCatalog(courseStore)
-	enrollmentStore := enrollments.NewStore(db, catalog, users, quizStore)
+	certStore := certificates.NewStore(db)
+	certKeys, err := certificates.LoadKeys(ctx, db, filepath.Join(cfg.DataDir, "keys", "certificates"))
+	if err != nil {
+		return nil, err
+	}
+	certs := certificates.NewService(certStore, certKeys, certificates.Config{
+		PublicURL: cfg.PublicURL, Cohorts: cohorts.NewNames(db)})
+	enrollmentStore := enrollments.NewStore(db, catalog, users, quizStore, certs)
 	cohortStore := cohorts.NewStore(db, catalog, enrollmentStore, users, cfg.PublicURL)
 	quizService := quizzes.NewService(quizStore, courseStore, enrollmentStore)
 	// Every event type POST /sync accepts, and what applies it.
@@ -49,13 +59,6 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 		enrollments.EventLessonCompleted: enrollments.LessonCompletions(enrollmentStore),
 		quizzes.EventQuizSubmitted:       quizService,
 	})
-
-	certStore := certificates.NewStore(db)
-	certKeys, err := certificates.LoadKeys(ctx, db, filepath.Join(cfg.DataDir, "keys", "certificates"))
-	if err != nil {
-		return nil, err
-	}
-	certs := certificates.NewService(certStore, certKeys, certificates.Config{PublicURL: cfg.PublicURL})
 
 	if err := regions.Load(); err != nil {
 		return nil, err
@@ -113,6 +116,7 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	certHandler := certificates.NewHandler(certs)
 	certHandler.Register(api)
 	certHandler.RegisterPublic(app)
+	certificates.NewCohortHandler(certs, cohortRosters{cohorts: cohortStore, catalog: catalog, finals: quizStore}).Register(api)
 
 	app.Get("/api/openapi.json", openAPIHandler())
 	// A mistyped API path gets a JSON 404, never the web app.

@@ -68,6 +68,7 @@ var apiRoutes = []route{
 	{"GET", "/api/v1/certificates/:code/revocations", "certificates", "The 1EdTech revocation list the credential's credentialStatus names", "", "", 200},
 	{"POST", "/api/v1/certificates/:code/revoke", "certificates", "Revoke with a reason (the issuing institution's trainers, admin); 409 if revoked already", "trainer, admin", "{reason}", 200},
 	{"GET", "/api/v1/issuers/:institution", "certificates", "The issuer's Open Badges Profile named by credentials", "", "", 200},
+	{"GET", "/api/v1/cohorts/:id/certificates", "certificates", "A cohort's certificates: issued, pending with what is missing (lessons, final quiz), revoked", "trainer, admin", "", 200},
 	{"POST", "/api/v1/signing-keys/rotate", "certificates", "Start signing with a new Ed25519 key; old keys stay published", "admin", "", 201},
 }
 

@@ -78,6 +78,7 @@ type Fixture struct {
 	Cohorts     *cohorts.Store
 	People      *FakePeople
 	Finals      *FakeFinals
+	Certs       *FakeCertifier
 	publish     func(testing.TB, *courses.Course) *courses.Course
 }
 
@@ -88,8 +89,8 @@ func New(t testing.TB, appliers map[string]lontar.SyncApplier) *Fixture {
 	env := apitest.New(t)
 	_, catalog, publish := NewCatalog(env.DB)
 	f := &Fixture{Env: env, Catalog: catalog, publish: publish, People: NewFakePeople(),
-		Finals: &FakeFinals{m: map[string]string{}}}
-	f.Enrollments = enrollments.NewStore(env.DB, catalog, f.People, f.Finals)
+		Finals: &FakeFinals{m: map[string]string{}}, Certs: &FakeCertifier{}}
+	f.Enrollments = enrollments.NewStore(env.DB, catalog, f.People, f.Finals, f.Certs)
 	all := map[string]lontar.SyncApplier{enrollments.EventLessonCompleted: enrollments.LessonCompletions(f.Enrollments)}
 	maps.Copy(all, appliers)
 	f.Syncer = enrollments.NewSyncer(env.DB, all)
@@ -259,4 +260,38 @@ func (f *FakeFinals) FinalQuizID(_ context.Context, courseID string) (string, bo
 	defer f.mu.Unlock()
 	q, ok := f.m[courseID]
 	return q, ok, nil
+}
+
+// FakeCertifier stands in for the certificates feature: it records every
+// completion it is asked to certify and answers with a code made from the
+// enrollment, or with Fail while Fail is set.
+type FakeCertifier struct {
+	mu    sync.Mutex
+	calls []lontar.Completion
+	Fail  error
+}
+
+// Certify records the completion.
+func (f *FakeCertifier) Certify(_ context.Context, c lontar.Completion) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, c)
+	if f.Fail != nil {
+		return "", f.Fail
+	}
+	return "CODE-" + c.UserID + "-" + c.CourseID, nil
+}
+
+// SetFail makes Certify fail with err (nil: succeed again).
+func (f *FakeCertifier) SetFail(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Fail = err
+}
+
+// Calls returns the completions Certify was asked for, in order.
+func (f *FakeCertifier) Calls() []lontar.Completion {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]lontar.Completion(nil), f.calls...)
 }
