@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,5 +220,28 @@ func TestKeyRotationKeepsOldCredentialsVerifying(t *testing.T) {
 	}
 	if e.svc.kid(keys.signer().thumb) != ha["kid"] || len(keys.local) != 2 {
 		t.Errorf("after a restart the signing key is %s, want %s", keys.signer().thumb, ha["kid"])
+	}
+}
+
+// BenchmarkCredentialOverHTTP measures GET /certificates/{code}/credential:
+// the lookups by _id, building the credential and signing it.
+func BenchmarkCredentialOverHTTP(b *testing.B) {
+	e := newEnv(b)
+	c := mustCertify(b, e, completion("u1"))
+	for b.Loop() {
+		if r := e.Do(b, "GET", "/api/v1/certificates/"+c.Code+"/credential", "", nil); r.Status != 200 {
+			b.Fatal(r.Status)
+		}
+	}
+}
+
+// BenchmarkCertify measures issuing a certificate: the existence check,
+// the code reservation, the insert and the learner's list.
+func BenchmarkCertify(b *testing.B) {
+	e := newEnv(b)
+	for i := 0; b.Loop(); i++ {
+		if _, err := e.svc.Certify(b.Context(), completion(fmt.Sprintf("u%d", i))); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
