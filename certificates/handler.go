@@ -127,7 +127,8 @@ func (h *Handler) revoke(c *fiber.Ctx) error {
 // by this URL.
 func (h *Handler) issuer(c *fiber.Ctx) error {
 	inst, err := url.PathUnescape(c.Params("institution"))
-	if err != nil || inst == "" {
+	// Institutions are at most 120 characters (accounts.CreateUserInput).
+	if err != nil || inst == "" || len(inst) > 120 {
 		return lontar.NotFound("Penerbit", "Issuer")
 	}
 	name := (&Certificate{Institution: inst}).InstitutionName()
