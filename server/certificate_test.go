@@ -14,7 +14,7 @@ import (
 // answers that score 100 %.
 func finalAnswers(t *testing.T, s *server, admin, quizID string) map[string]any {
 	t.Helper()
-	r := s.do(t, "GET", "/api/v1/quizzes/"+quizID+"?lang=all", admin, nil)
+	r := s.Do(t, "GET", "/api/v1/quizzes/"+quizID+"?lang=all", admin, nil)
 	var q struct {
 		Questions []struct {
 			ID      string          `json:"id"`
@@ -26,7 +26,7 @@ func finalAnswers(t *testing.T, s *server, admin, quizID string) map[string]any 
 			} `json:"choices"`
 		} `json:"questions"`
 	}
-	r.json(t, &q)
+	r.JSON(t, &q)
 	if r.Status != 200 || len(q.Questions) == 0 {
 		t.Fatalf("final quiz %s: %d %s", quizID, r.Status, r.Body)
 	}
@@ -77,7 +77,7 @@ func courseLessons(t *testing.T, s *server, courseID string) []string {
 			} `json:"lessons"`
 		} `json:"modules"`
 	}
-	s.do(t, "GET", "/api/v1/courses/"+courseID, "", nil).json(t, &c)
+	s.Do(t, "GET", "/api/v1/courses/"+courseID, "", nil).JSON(t, &c)
 	var ids []string
 	for _, m := range c.Modules {
 		for _, l := range m.Lessons {
@@ -97,30 +97,30 @@ func TestCertificateForASeededCourse(t *testing.T) {
 	admin := login(t, s, "081300000001", "admin-lontar-kupang")
 	learner := register(t, s, "081234567001", "Yuliana Ndun Bani", "tenun", "5371040", "f")
 	const course = "jualan-online"
-	if r := s.do(t, "POST", "/api/v1/courses/"+course+"/enroll", learner, nil); r.Status != 201 {
+	if r := s.Do(t, "POST", "/api/v1/courses/"+course+"/enroll", learner, nil); r.Status != 201 {
 		t.Fatalf("enroll: %d %s", r.Status, r.Body)
 	}
 	lessons := courseLessons(t, s, course)
 	for _, id := range lessons[:len(lessons)-1] {
-		if r := s.do(t, "POST", "/api/v1/courses/"+course+"/lessons/"+id+"/complete", learner, nil); r.Status != 200 {
+		if r := s.Do(t, "POST", "/api/v1/courses/"+course+"/lessons/"+id+"/complete", learner, nil); r.Status != 200 {
 			t.Fatalf("complete %s: %d %s", id, r.Status, r.Body)
 		}
 	}
 	last := map[string]any{"events": []map[string]any{{"id": "5b7f1c1e-8d1a-4c59-9a57-1f0b7e3e2a10", "type": "lesson_completed",
 		"occurred_at": "2026-01-01T00:00:00Z", "course_id": course, "lesson_id": lessons[len(lessons)-1]}}}
-	if r := s.do(t, "POST", "/api/v1/sync", learner, last); r.Status != 200 {
+	if r := s.Do(t, "POST", "/api/v1/sync", learner, last); r.Status != 200 {
 		t.Fatalf("sync: %d %s", r.Status, r.Body)
 	}
 	enrollment := func() enrollmentReply {
 		var e enrollmentReply
-		s.do(t, "GET", "/api/v1/me/enrollments/"+course, learner, nil).json(t, &e)
+		s.Do(t, "GET", "/api/v1/me/enrollments/"+course, learner, nil).JSON(t, &e)
 		return e
 	}
 	if e := enrollment(); e.CompletedAt != nil || e.CertificateCode != nil {
 		t.Fatalf("complete before the final was passed: %+v", e)
 	}
 	var mine []map[string]any
-	s.do(t, "GET", "/api/v1/me/certificates", learner, nil).json(t, &mine)
+	s.Do(t, "GET", "/api/v1/me/certificates", learner, nil).JSON(t, &mine)
 	if len(mine) != 0 {
 		t.Fatalf("a certificate before the final: %v", mine)
 	}
@@ -130,7 +130,7 @@ func TestCertificateForASeededCourse(t *testing.T) {
 	final := course + "-final"
 	answers := finalAnswers(t, s, admin, final)
 	wrong := map[string]any{}
-	if r := s.do(t, "POST", "/api/v1/quizzes/"+final+"/attempts", learner, map[string]any{"answers": wrong}); r.Status != 201 {
+	if r := s.Do(t, "POST", "/api/v1/quizzes/"+final+"/attempts", learner, map[string]any{"answers": wrong}); r.Status != 201 {
 		t.Fatalf("failed attempt: %d %s", r.Status, r.Body)
 	}
 	if e := enrollment(); e.CertificateCode != nil {
@@ -141,7 +141,7 @@ func TestCertificateForASeededCourse(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := s.do(t, "POST", "/api/v1/quizzes/"+final+"/attempts", learner, map[string]any{"answers": answers,
+			r := s.Do(t, "POST", "/api/v1/quizzes/"+final+"/attempts", learner, map[string]any{"answers": answers,
 				"attempt_id": fmt.Sprintf("0f8e3c2a-4b1d-4e6f-8a9b-00000000000%d", i)})
 			if r.Status != 201 || !strings.Contains(string(r.Body), `"passed":true`) {
 				t.Errorf("passing attempt: %d %s", r.Status, r.Body)
@@ -155,29 +155,29 @@ func TestCertificateForASeededCourse(t *testing.T) {
 	}
 	code := *e.CertificateCode
 	// The offline event arrives again: still one certificate, same code.
-	s.do(t, "POST", "/api/v1/sync", learner, last)
-	s.do(t, "GET", "/api/v1/me/certificates", learner, nil).json(t, &mine)
+	s.Do(t, "POST", "/api/v1/sync", learner, last)
+	s.Do(t, "GET", "/api/v1/me/certificates", learner, nil).JSON(t, &mine)
 	if len(mine) != 1 || mine[0]["code"] != code || enrollment().CertificateCode == nil || *enrollment().CertificateCode != code {
 		t.Fatalf("after a replay: %v", mine)
 	}
 
 	var v map[string]any
-	s.do(t, "GET", "/api/v1/certificates/"+code, "", nil).json(t, &v)
+	s.Do(t, "GET", "/api/v1/certificates/"+code, "", nil).JSON(t, &v)
 	if v["status"] != "valid" || v["learner_name"] != "Yuliana Ndun Bani" || v["institution"] != "Lontar" ||
 		v["verify_url"] != "https://lontar.example/verify/"+code {
 		t.Errorf("certificate = %v", v)
 	}
-	page := s.do(t, "GET", "/verify/"+code, "", nil)
+	page := s.Do(t, "GET", "/verify/"+code, "", nil)
 	if page.Status != 200 || !strings.Contains(string(page.Body), "Yuliana Ndun Bani") {
 		t.Errorf("verify page: %d", page.Status)
 	}
-	pdf := s.do(t, "GET", "/api/v1/certificates/"+code+"/pdf", "", nil)
+	pdf := s.Do(t, "GET", "/api/v1/certificates/"+code+"/pdf", "", nil)
 	if pdf.Status != 200 || !strings.HasPrefix(string(pdf.Body), "%PDF-") ||
 		!strings.Contains(string(pdf.Body), "https://lontar.example/verify/"+code) {
 		t.Errorf("pdf: %d %.20q", pdf.Status, pdf.Body)
 	}
-	jws := string(s.do(t, "GET", "/api/v1/certificates/"+code+"/credential", "", nil).Body)
-	if err := verifyWithJWKS(jws, s.do(t, "GET", "/.well-known/jwks.json", "", nil).Body); err != nil {
+	jws := string(s.Do(t, "GET", "/api/v1/certificates/"+code+"/credential", "", nil).Body)
+	if err := verifyWithJWKS(jws, s.Do(t, "GET", "/.well-known/jwks.json", "", nil).Body); err != nil {
 		t.Errorf("credential: %v", err)
 	}
 }
