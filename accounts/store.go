@@ -77,17 +77,29 @@ func newUserID() string {
 	return "u" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
 }
 
-// create inserts a user: first the phone (its _id makes a second account
-// on the same number impossible, even when two requests race), then the
-// user; if the user cannot be written the phone is released again.
+// ClaimGrace is how long a phone claim may stand without its user before
+// another registration may take it over: the two writes of create follow
+// each other within milliseconds, so an older claim without a user was
+// left by a crash between them.
+const ClaimGrace = time.Minute
+
+type phoneClaim struct {
+	Phone     string    `bson:"_id"`
+	UserID    string    `bson:"user_id"`
+	CreatedAt time.Time `bson:"created_at"`
+}
+
+// create inserts a user: first the phone claim (its _id makes a second
+// account on the same number impossible, even when two requests race),
+// then the user; if the user cannot be written the claim is released. A
+// crash between the two leaves a claim without a user: the next
+// registration of that number takes it over once it is older than
+// ClaimGrace.
 func (s *Store) create(ctx context.Context, u *User) error {
 	now := s.now().UTC()
 	u.ID, u.CreatedAt, u.UpdatedAt = newUserID(), now, now
-	if _, err := s.phones.InsertOne(ctx, bson.M{"_id": u.Phone, "user_id": u.ID, "created_at": now}); err != nil {
-		if mongo.IsDuplicateKeyError(err) {
-			return errPhoneTaken
-		}
-		return fmt.Errorf("accounts: reserve phone: %w", err)
+	if err := s.claimPhone(ctx, u.Phone, u.ID, now); err != nil {
+		return err
 	}
 	if _, err := s.users.InsertOne(ctx, u); err != nil {
 		// No transactions on the embedded store: undo by hand.
@@ -96,6 +108,45 @@ func (s *Store) create(ctx context.Context, u *User) error {
 			return errPhoneTaken
 		}
 		return fmt.Errorf("accounts: create user: %w", err)
+	}
+	return nil
+}
+
+// claimPhone reserves phone for userID, taking over a stale claim whose
+// user was never written.
+func (s *Store) claimPhone(ctx context.Context, phone, userID string, now time.Time) error {
+	_, err := s.phones.InsertOne(ctx, phoneClaim{Phone: phone, UserID: userID, CreatedAt: now})
+	if err == nil {
+		return nil
+	}
+	if !mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("accounts: reserve phone: %w", err)
+	}
+	var old phoneClaim
+	if err := s.phones.FindOne(ctx, bson.M{"_id": phone}).Decode(&old); err != nil {
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return errPhoneTaken // released meanwhile; the caller may retry
+		}
+		return fmt.Errorf("accounts: read phone claim: %w", err)
+	}
+	if now.Sub(old.CreatedAt) < ClaimGrace {
+		return errPhoneTaken
+	}
+	n, err := s.users.CountDocuments(ctx, bson.M{"_id": old.UserID})
+	if err != nil {
+		return fmt.Errorf("accounts: check phone claim: %w", err)
+	}
+	if n > 0 {
+		return errPhoneTaken
+	}
+	// Guarded on the old owner: of two registrations taking over, one wins.
+	res, err := s.phones.UpdateOne(ctx, bson.M{"_id": phone, "user_id": old.UserID},
+		bson.M{"$set": bson.M{"user_id": userID, "created_at": now}})
+	if err != nil {
+		return fmt.Errorf("accounts: take over phone claim: %w", err)
+	}
+	if res.ModifiedCount == 0 {
+		return errPhoneTaken
 	}
 	return nil
 }
