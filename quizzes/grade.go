@@ -47,12 +47,14 @@ func Grade(qz *Quiz, answers map[string]json.RawMessage) (Graded, error) {
 	}
 	var g Graded
 	var total, earned float64
+	answered := false
 	for i := range qz.Questions {
 		q := &qz.Questions[i]
 		r := Result{QuestionID: q.ID, Points: q.Points, General: q.Feedback}
 		raw, ok := answers[q.ID]
 		if ok && !isNull(raw) {
 			r.Answered = true
+			answered = answered || !isBlank(raw)
 			frac, fb, err := gradeOne(q, raw)
 			if err != nil {
 				bad["answers."+q.ID] = *err
@@ -66,6 +68,10 @@ func Grade(qz *Quiz, answers map[string]json.RawMessage) (Graded, error) {
 		earned += q.Points * r.Fraction
 		g.Results = append(g.Results, r)
 	}
+	if !answered && len(bad) == 0 {
+		// An empty form is a slip, not an attempt: it must not use one up.
+		bad["answers"] = lontar.T("Jawab minimal satu soal sebelum mengirim.", "Answer at least one question before sending.")
+	}
 	if len(bad) > 0 {
 		return Graded{}, lontar.FieldErrors(bad)
 	}
@@ -74,6 +80,15 @@ func Grade(qz *Quiz, answers map[string]json.RawMessage) (Graded, error) {
 	}
 	g.Passed = g.Score >= qz.PassMark
 	return g, nil
+}
+
+// isBlank reports an answer that says nothing: null, "", [] or {}.
+func isBlank(raw json.RawMessage) bool {
+	switch string(bytes.Join(bytes.Fields(raw), nil)) {
+	case "", "null", `""`, "[]", "{}":
+		return true
+	}
+	return false
 }
 
 func isNull(raw json.RawMessage) bool {

@@ -267,12 +267,18 @@ func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, s
 	if _, err := s.access(ctx, c, q); err != nil {
 		return nil, false, err
 	}
-	if prev, err := s.store.attempt(ctx, c.UserID, sub.AttemptID); err != nil || prev != nil {
-		if prev != nil && prev.QuizID != q.ID {
+	prev, err := s.store.attempt(ctx, c.UserID, sub.AttemptID)
+	if err != nil {
+		return nil, false, err
+	}
+	if prev != nil {
+		if prev.QuizID != q.ID {
 			return nil, false, lontar.Errorf(lontar.EConflict, "attempt_id ini sudah dipakai untuk kuis lain.",
 				"This attempt_id was already used for another quiz.")
 		}
-		return prev, false, err
+		// A replay finishes what the first try may have left undone: the
+		// attempt was saved, but a crash may have come before recording.
+		return prev, false, s.record(ctx, c.UserID, q, prev)
 	}
 	// Grade before counting: an answer of the wrong type costs no attempt.
 	g, err := Grade(q, sub.Answers)
@@ -296,12 +302,18 @@ func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, s
 	}
 	// Recording is idempotent per attempt id, so a replay after a crash
 	// between saving and recording completes the work.
-	_, err = s.enrollments.RecordQuizAttempt(ctx, c.UserID, lontar.QuizAttempt{AttemptID: a.ID, QuizID: q.ID,
-		CourseID: q.CourseID, Kind: q.Kind, Score: a.Score, Passed: a.Passed, At: a.ClientTime})
-	if err != nil {
+	if err := s.record(ctx, c.UserID, q, a); err != nil {
 		return nil, false, err
 	}
 	return a, fresh, nil
+}
+
+// record reports a saved attempt to the learner's enrollment; the
+// enrollment counts each attempt id once.
+func (s *Service) record(ctx context.Context, userID string, q *Quiz, a *Attempt) error {
+	_, err := s.enrollments.RecordQuizAttempt(ctx, userID, lontar.QuizAttempt{AttemptID: a.ID, QuizID: q.ID,
+		CourseID: q.CourseID, Kind: q.Kind, Score: a.Score, Passed: a.Passed, At: a.ClientTime})
+	return err
 }
 
 // ApplySync applies a quiz_submitted event: {quiz_id, answers}, graded on

@@ -1,6 +1,8 @@
 package gift
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"reflect"
 	"testing"
@@ -12,6 +14,9 @@ const moodleDir = "../../../shared/testdata/gift/"
 func readMoodle(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(moodleDir + name)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip("skipped: the shared Moodle examples are not next to this checkout")
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
