@@ -464,3 +464,44 @@ func TestReplayedAttemptFinishesWhatACrashLeftUndone(t *testing.T) {
 		t.Fatalf("the sync replay did not record the attempt: %+v", res)
 	}
 }
+
+func TestQuizInputIsBounded(t *testing.T) {
+	e := newEnv(t)
+	big := strings.Repeat("Sei babi Kupang. ", 900*1024/17)
+	withQuestion := func(q string) string {
+		return `{"course_id":"c1","kind":"practice","title":{"id":"Kuis"},"questions":[` + q + `]}`
+	}
+	single := func(id, prompt, choiceID string) string {
+		return fmt.Sprintf(`{"id":%q,"type":"single","prompt":{"id":%q},"choices":[{"id":%q,"text":{"id":"Ya"},"correct":true},{"id":"b","text":{"id":"Tidak"}}]}`,
+			id, prompt, choiceID)
+	}
+	for _, tt := range []struct {
+		name, body, field string
+	}{
+		{"900 KB prompt", withQuestion(single("q1", big, "a")), "questions.0.prompt.id"},
+		{"5,000-character question id", withQuestion(single(strings.Repeat("q", 5000), "Apa?", "a")), "questions.0.id"},
+		{"question id with HTML", withQuestion(single(`<img src=x onerror=alert(1)>`, "Apa?", "a")), "questions.0.id"},
+		{"choice id with HTML", withQuestion(single("q1", "Apa?", `"><b>`)), "questions.0.choices.0.id"},
+		{"choice id with a dot", withQuestion(single("q1", "Apa?", "a.b")), "questions.0.choices.0.id"},
+		{"long title", `{"course_id":"c1","kind":"practice","title":{"id":"` + strings.Repeat("j", 201) + `"},"questions":[` + single("q1", "Apa?", "a") + `]}`, "title.id"},
+		{"long choice text", withQuestion(`{"id":"q1","type":"single","prompt":{"id":"Apa?"},"choices":[{"id":"a","text":{"id":"` + strings.Repeat("x", 501) + `"},"correct":true},{"id":"b","text":{"id":"B"}}]}`), "questions.0.choices.0.text.id"},
+		{"long feedback", withQuestion(`{"id":"q1","type":"true_false","prompt":{"id":"Apa?"},"answer":true,"feedback":{"id":"ok","en":"` + strings.Repeat("x", 2001) + `"}}`), "questions.0.feedback.en"},
+		{"long accepted answer", withQuestion(`{"id":"q1","type":"short_answer","prompt":{"id":"Apa?"},"answer":["` + strings.Repeat("x", 501) + `"]}`), "questions.0.answer"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.Do(t, "POST", "/api/v1/quizzes", e.trainer, tt.body)
+			var b struct {
+				Error struct{ Fields map[string]string }
+			}
+			r.JSON(t, &b)
+			if r.Status != 422 || b.Error.Fields[tt.field] == "" {
+				t.Fatalf("%d, want 422 naming %s: %.300s", r.Status, tt.field, r.Body)
+			}
+		})
+	}
+	e.mustCreate(t)
+	r := e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, `{"answers":{"q1":"a","q3":"`+strings.Repeat("x", 3000)+`"}}`)
+	if r.Status != 422 || !strings.Contains(string(r.Body), "answers.q3") {
+		t.Fatalf("a 3 KB answer: %d %.300s", r.Status, r.Body)
+	}
+}
