@@ -1,6 +1,7 @@
 package accounts_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -51,5 +52,61 @@ func TestRegistrationTakesOverAClaimLeftByACrash(t *testing.T) {
 	orphan("+6281299990003", time.Now())
 	if r := e.Do(t, "POST", "/api/v1/auth/register", "", registration("081299990003")); r.Status != 409 {
 		t.Fatalf("a fresh claim was taken over: %d %s", r.Status, r.Body)
+	}
+}
+
+// Names are trimmed, normalised and free of control and invisible
+// characters, on every path that stores one.
+func TestNamesAreCleaned(t *testing.T) {
+	e := newEnv(t)
+	bad := map[string]string{
+		"only zero-width":        "\u200b\u200b\u200b",
+		"NUL":                    "Ina\u0000Ndun",
+		"control character":      "Ina\u0007Ndun",
+		"newline":                "Ina\nNdun",
+		"right-to-left override": "\u202eInaNdun",
+	}
+	for name, v := range bad {
+		r := e.Do(t, "POST", "/api/v1/auth/register", "", registrationWith("081277770001", map[string]any{"name": v}))
+		if b := decodeError(t, r); r.Status != 422 || b.Error.Fields["name"] == "" {
+			t.Errorf("register, %s: %d %s", name, r.Status, r.Body)
+		}
+		r = e.Do(t, "POST", "/api/v1/auth/register", "", registrationWith("081277770001", map[string]any{"profile.business_name": "Tenun" + v}))
+		if b := decodeError(t, r); r.Status != 422 || b.Error.Fields["profile.business_name"] == "" {
+			t.Errorf("register business name, %s: %d %s", name, r.Status, r.Body)
+		}
+	}
+	if n := e.count(t, "users"); n != 0 {
+		t.Fatalf("%d users stored from bad names", n)
+	}
+	r := e.Do(t, "POST", "/api/v1/auth/register", "", registrationWith("081277770001", map[string]any{"name": "  Jose\u0301   Bria "}))
+	if r.Status != 201 {
+		t.Fatalf("register: %d %s", r.Status, r.Body)
+	}
+	var s sessionBody
+	r.JSON(t, &s)
+	if s.User.Name != "Jos\u00e9 Bria" {
+		t.Fatalf("name stored as %q", s.User.Name)
+	}
+	for name, v := range bad {
+		body, _ := json.Marshal(map[string]string{"name": v})
+		r := e.Do(t, "PATCH", "/api/v1/me", s.AccessToken, body)
+		if b := decodeError(t, r); r.Status != 422 || b.Error.Fields["name"] == "" {
+			t.Errorf("PATCH /me, %s: %d %s", name, r.Status, r.Body)
+		}
+	}
+	// A name that is not valid UTF-8 is refused, not stored as U+FFFD.
+	r = e.Do(t, "PATCH", "/api/v1/me", s.AccessToken, []byte("{\"name\":\"Yuli \xff\xfe\"}"))
+	if r.Status != 400 {
+		t.Errorf("invalid UTF-8: %d %s", r.Status, r.Body)
+	}
+	if u := e.stored(t, s.User.ID); u.Name != "Jos\u00e9 Bria" {
+		t.Fatalf("stored name changed to %q", u.Name)
+	}
+	admin := e.Token(t, lontar.Caller{UserID: "uadmin", Role: lontar.RoleAdmin})
+	r = e.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081277770002", "name": "Pak Beni",
+		"password": password, "role": "trainer", "institution": "Undana\u202e"})
+	if b := decodeError(t, r); r.Status != 422 || b.Error.Fields["institution"] == "" {
+		t.Errorf("admin create with a bad institution: %d %s", r.Status, r.Body)
 	}
 }

@@ -52,8 +52,24 @@ type ProfileInput struct {
 	NIB          string `json:"nib" validate:"omitempty,numeric,len=13"`
 }
 
+// cleanName cleans *s in place (see lontar.CleanName), reporting a
+// problem under field; optional names may stay empty.
+func cleanName(s *string, field string, optional bool, fields map[string]lontar.Text) {
+	clean := lontar.CleanName
+	if optional {
+		clean = lontar.CleanNameField
+	}
+	v, msg := clean(*s)
+	if msg != nil {
+		fields[field] = *msg
+		return
+	}
+	*s = v
+}
+
 // check applies the rules tags cannot say, adding to fields under prefix.
 func (p *ProfileInput) check(prefix string, fields map[string]lontar.Text) {
+	cleanName(&p.BusinessName, prefix+"business_name", true, fields)
 	if p.Region != "" && !regions.Valid(p.Region) {
 		fields[prefix+"region"] = lontar.T("Kode wilayah tidak dikenal.", "Unknown region code.")
 	}
@@ -84,9 +100,7 @@ func (in *RegisterInput) Validate() error {
 	if err := CheckPasswordRules(in.Password); err != nil {
 		fields["password"] = err.(*lontar.Error).Fields["password"]
 	}
-	if strings.TrimSpace(in.Name) == "" {
-		fields["name"] = lontar.T("Nama wajib diisi.", "Name is required.")
-	}
+	cleanName(&in.Name, "name", false, fields)
 	in.Profile.check("profile.", fields)
 	return fieldsErr(fields)
 }
@@ -128,8 +142,8 @@ type UpdateMe struct {
 // Validate checks the profile's region.
 func (in *UpdateMe) Validate() error {
 	fields := map[string]lontar.Text{}
-	if in.Name != nil && strings.TrimSpace(*in.Name) == "" {
-		fields["name"] = lontar.T("Nama wajib diisi.", "Name is required.")
+	if in.Name != nil {
+		cleanName(in.Name, "name", false, fields)
 	}
 	if in.Profile != nil {
 		in.Profile.check("profile.", fields)
@@ -157,6 +171,8 @@ func (in *CreateUserInput) Validate() error {
 	if err := CheckPasswordRules(in.Password); err != nil {
 		fields["password"] = err.(*lontar.Error).Fields["password"]
 	}
+	cleanName(&in.Name, "name", false, fields)
+	cleanName(&in.Institution, "institution", true, fields)
 	if in.Role == lontar.RoleTrainer && strings.TrimSpace(in.Institution) == "" {
 		fields["institution"] = lontar.T("Pelatih harus punya institusi.", "A trainer needs an institution.")
 	}

@@ -1,0 +1,36 @@
+package lontar_test
+
+import (
+	"testing"
+
+	"lontar"
+)
+
+func TestCleanName(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"  Yuliana   Ndun ", "Yuliana Ndun"},
+		{"Maria\u00a0Bria", "Maria Bria"},                 // no-break space is a space
+		{"Jose\u0301", "Jos\u00e9"},                      // NFC: e + combining acute → é
+		{"Ibu Nggadi\u0303", "Ibu Nggad\u0129"},           // NFC
+		{"Sei Ba'i \"Oma\" & Co.", "Sei Ba'i \"Oma\" & Co."}, // punctuation is fine
+	} {
+		got, msg := lontar.CleanName(tt.in)
+		if msg != nil || got != tt.want {
+			t.Errorf("CleanName(%q) = %q, %v; want %q", tt.in, got, msg, tt.want)
+		}
+	}
+	for _, bad := range []string{
+		"", "   ", "\u200b\u200b\u200b", "\u200b", "\ufeff", "Ina\x00", "Ina\nNdun", "Ina\tNdun", "Ina\r",
+		"\u202eInaNdun", "Ina\u2066Ndun", "Ina\u2028Ndun", "Ina \xff", "\x7f", "Ina\u200dNdun",
+	} {
+		if got, msg := lontar.CleanName(bad); msg == nil || msg.ID == "" || msg.EN == "" {
+			t.Errorf("CleanName(%q) accepted as %q", bad, got)
+		}
+	}
+	if got, msg := lontar.CleanNameField(""); got != "" || msg != nil {
+		t.Errorf("empty optional field: %q %v", got, msg)
+	}
+	if _, msg := lontar.CleanNameField("\u200b"); msg == nil {
+		t.Error("an optional field of only a zero-width space was accepted")
+	}
+}
