@@ -9,9 +9,9 @@ import (
 func TestCleanName(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{"  Yuliana   Ndun ", "Yuliana Ndun"},
-		{"Maria\u00a0Bria", "Maria Bria"},                 // no-break space is a space
-		{"Jose\u0301", "Jos\u00e9"},                      // NFC: e + combining acute → é
-		{"Ibu Nggadi\u0303", "Ibu Nggad\u0129"},           // NFC
+		{"Maria\u00a0Bria", "Maria Bria"},                    // no-break space is a space
+		{"Jose\u0301", "Jos\u00e9"},                          // NFC: e + combining acute → é
+		{"Ibu Nggadi\u0303", "Ibu Nggad\u0129"},              // NFC
 		{"Sei Ba'i \"Oma\" & Co.", "Sei Ba'i \"Oma\" & Co."}, // punctuation is fine
 	} {
 		got, msg := lontar.CleanName(tt.in)

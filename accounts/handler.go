@@ -17,6 +17,7 @@ type Handler struct {
 
 // NewHandler returns the accounts HTTP handler.
 func NewHandler(store *Store, tokens *Tokens, limiter *Limiter) *Handler {
+	tokens.CheckRevocations(store)
 	return &Handler{store: store, tokens: tokens, limiter: limiter}
 }
 
@@ -42,11 +43,11 @@ type session struct {
 }
 
 func (h *Handler) newSession(c *fiber.Ctx, u *User, status int) error {
-	access, exp, err := h.tokens.Issue(u.Caller())
+	sid, refresh, err := h.store.StartSession(c.UserContext(), u.ID)
 	if err != nil {
 		return err
 	}
-	refresh, err := h.store.StartSession(c.UserContext(), u.ID)
+	access, exp, err := h.tokens.IssueSession(u.Caller(), sid)
 	if err != nil {
 		return err
 	}
@@ -117,11 +118,11 @@ func (h *Handler) refresh(c *fiber.Ctx) error {
 	if err := httpapi.BindJSON(c, &in); err != nil {
 		return err
 	}
-	u, next, err := h.store.Rotate(c.UserContext(), in.RefreshToken)
+	u, sid, next, err := h.store.Rotate(c.UserContext(), in.RefreshToken)
 	if err != nil {
 		return err
 	}
-	access, exp, err := h.tokens.Issue(u.Caller())
+	access, exp, err := h.tokens.IssueSession(u.Caller(), sid)
 	if err != nil {
 		return err
 	}
@@ -133,8 +134,12 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 	if err := httpapi.BindJSON(c, &in); err != nil {
 		return err
 	}
-	if err := h.store.Logout(c.UserContext(), in.RefreshToken); err != nil {
+	sid, err := h.store.Logout(c.UserContext(), in.RefreshToken)
+	if err != nil {
 		return err
+	}
+	if sid != "" {
+		h.tokens.Revoked(sid)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

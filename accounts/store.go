@@ -32,6 +32,7 @@ type Store struct {
 	phones   *mongo.Collection
 	sessions *mongo.Collection // one per login: a chain of rotated refresh tokens
 	tokens   *mongo.Collection // _id sha256(refresh token)
+	revoked  *mongo.Collection // _id session id: revoked sessions whose access tokens may still be alive
 	meta     *mongo.Collection
 	hasher   *Hasher
 	now      func() time.Time
@@ -42,7 +43,8 @@ func NewStore(db *mongo.Database) *Store {
 	return &Store{
 		users: db.Collection("users"), phones: db.Collection("phones"),
 		sessions: db.Collection("sessions"), tokens: db.Collection("refresh_tokens"),
-		meta: db.Collection("meta"), hasher: NewHasher(), now: time.Now,
+		revoked: db.Collection("revoked_sessions"),
+		meta:    db.Collection("meta"), hasher: NewHasher(), now: time.Now,
 	}
 }
 
@@ -56,7 +58,9 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			mongo.IndexModel{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetUnique(true)},
 			mongo.IndexModel{Keys: bson.D{{Key: "role", Value: 1}}}),
 		database.EnsureIndexes(ctx, s.tokens, mongo.IndexModel{Keys: expiry, Options: ttl}),
-		database.EnsureIndexes(ctx, s.sessions, mongo.IndexModel{Keys: expiry, Options: ttl}),
+		database.EnsureIndexes(ctx, s.sessions, mongo.IndexModel{Keys: expiry, Options: ttl},
+			mongo.IndexModel{Keys: bson.D{{Key: "user_id", Value: 1}}}),
+		database.EnsureIndexes(ctx, s.revoked, mongo.IndexModel{Keys: expiry, Options: ttl}),
 	} {
 		if e != nil {
 			return fmt.Errorf("accounts: %w", e)
@@ -291,27 +295,27 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// StartSession opens a session for the user and returns its first refresh token.
-func (s *Store) StartSession(ctx context.Context, userID string) (string, error) {
+// StartSession opens a session for the user and returns its id and first
+// refresh token.
+func (s *Store) StartSession(ctx context.Context, userID string) (sessionID, token string, err error) {
 	now := s.now().UTC()
 	sess := sessionDoc{ID: randomToken()[:22], UserID: userID, ExpiresAt: now.Add(RefreshTTL)}
 	if _, err := s.sessions.InsertOne(ctx, sess); err != nil {
-		return "", fmt.Errorf("accounts: start session: %w", err)
+		return "", "", fmt.Errorf("accounts: start session: %w", err)
 	}
-	return s.issueRefresh(ctx, sess.ID, userID)
+	tok, err := s.newRefresh(ctx, sess.ID, userID, now)
+	if err != nil {
+		return "", "", err
+	}
+	return sess.ID, tok, nil
 }
 
-func (s *Store) issueRefresh(ctx context.Context, sessionID, userID string) (string, error) {
+// newRefresh stores a fresh refresh token of the session.
+func (s *Store) newRefresh(ctx context.Context, sessionID, userID string, now time.Time) (string, error) {
 	tok := randomToken()
-	now := s.now().UTC()
 	_, err := s.tokens.InsertOne(ctx, refreshToken{Hash: hashToken(tok), SessionID: sessionID, UserID: userID, ExpiresAt: now.Add(RefreshTTL)})
 	if err != nil {
 		return "", fmt.Errorf("accounts: issue refresh token: %w", err)
-	}
-	// Sliding expiry: an active session stays alive.
-	_, err = s.sessions.UpdateOne(ctx, bson.M{"_id": sessionID}, bson.M{"$set": bson.M{"expires_at": now.Add(RefreshTTL)}})
-	if err != nil {
-		return "", fmt.Errorf("accounts: extend session: %w", err)
 	}
 	return tok, nil
 }
@@ -320,68 +324,132 @@ func (s *Store) issueRefresh(ctx context.Context, sessionID, userID string) (str
 var ErrBadRefresh = lontar.Errorf(lontar.EUnauthenticated,
 	"Sesi sudah berakhir. Silakan masuk lagi.", "Your session has ended. Please log in again.")
 
-// Rotate spends a refresh token and returns the user and a new one. A token
-// spent twice means it was stolen or leaked: the whole session is revoked,
-// so the thief's and the owner's newest tokens stop working alike.
-func (s *Store) Rotate(ctx context.Context, token string) (*User, string, error) {
+// Rotate spends a refresh token and returns the user, the session id and
+// a new token. A token spent twice means it was stolen or leaked: the
+// whole session is revoked, so the thief's and the owner's newest tokens
+// stop working alike.
+//
+// Only a missing, expired, spent or revoked token is a 401. A store that
+// fails is lontar.Unavailable (503): the app keeps its session and tries
+// again. So every read and the successor's insert come before the one
+// write that spends the token; a failure before it leaves the token as it
+// was, and nothing that can fail comes after it.
+func (s *Store) Rotate(ctx context.Context, token string) (*User, string, string, error) {
 	now := s.now().UTC()
 	var rt refreshToken
 	err := s.tokens.FindOne(ctx, bson.M{"_id": hashToken(token)}).Decode(&rt)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, "", ErrBadRefresh
+		return nil, "", "", ErrBadRefresh
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("accounts: find refresh token: %w", err)
+		return nil, "", "", lontar.Unavailable(fmt.Errorf("accounts: find refresh token: %w", err))
 	}
 	if !now.Before(rt.ExpiresAt) {
-		return nil, "", ErrBadRefresh
+		return nil, "", "", ErrBadRefresh
+	}
+	if rt.UsedAt != nil {
+		return nil, "", "", s.reused(ctx, rt.SessionID)
+	}
+	var sess sessionDoc
+	err = s.sessions.FindOne(ctx, bson.M{"_id": rt.SessionID}).Decode(&sess)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, "", "", ErrBadRefresh
+	}
+	if err != nil {
+		return nil, "", "", lontar.Unavailable(fmt.Errorf("accounts: find session: %w", err))
+	}
+	if sess.Revoked {
+		return nil, "", "", ErrBadRefresh
+	}
+	u, err := s.Get(ctx, rt.UserID)
+	if lontar.IsCode(err, lontar.ENotFound) {
+		return nil, "", "", ErrBadRefresh
+	}
+	if err != nil {
+		return nil, "", "", lontar.Unavailable(err)
+	}
+	next, err := s.newRefresh(ctx, sess.ID, u.ID, now)
+	if err != nil {
+		return nil, "", "", lontar.Unavailable(err)
 	}
 	// Spend it with one guarded update: of two concurrent uses, one wins.
 	res, err := s.tokens.UpdateOne(ctx, bson.M{"_id": rt.Hash, "used_at": nil}, bson.M{"$set": bson.M{"used_at": now}})
 	if err != nil {
-		return nil, "", fmt.Errorf("accounts: spend refresh token: %w", err)
+		return nil, "", "", lontar.Unavailable(fmt.Errorf("accounts: spend refresh token: %w", err))
 	}
 	if res.ModifiedCount == 0 {
-		if err := s.revoke(ctx, rt.SessionID); err != nil {
-			return nil, "", err
-		}
-		return nil, "", ErrBadRefresh
+		_, _ = s.tokens.DeleteOne(ctx, bson.M{"_id": hashToken(next)})
+		return nil, "", "", s.reused(ctx, rt.SessionID)
 	}
-	var sess sessionDoc
-	err = s.sessions.FindOne(ctx, bson.M{"_id": rt.SessionID}).Decode(&sess)
-	if err != nil || sess.Revoked {
-		return nil, "", ErrBadRefresh
-	}
-	u, err := s.Get(ctx, rt.UserID)
-	if err != nil {
-		return nil, "", ErrBadRefresh
-	}
-	next, err := s.issueRefresh(ctx, sess.ID, u.ID)
-	if err != nil {
-		return nil, "", err
-	}
-	return u, next, nil
+	// Sliding expiry: an active session stays alive. Best effort: a miss
+	// is made good by the next rotation, and must not fail this one.
+	_, _ = s.sessions.UpdateOne(ctx, bson.M{"_id": sess.ID}, bson.M{"$set": bson.M{"expires_at": now.Add(RefreshTTL)}})
+	return u, sess.ID, next, nil
 }
 
+// reused revokes the session of a token used twice and answers 401.
+func (s *Store) reused(ctx context.Context, sessionID string) error {
+	if err := s.revoke(ctx, sessionID); err != nil {
+		return lontar.Unavailable(err)
+	}
+	return ErrBadRefresh
+}
+
+// revoke ends a session: its refresh tokens stop working at once, and its
+// id goes on the revocation list that access tokens are checked against.
 func (s *Store) revoke(ctx context.Context, sessionID string) error {
-	_, err := s.sessions.UpdateOne(ctx, bson.M{"_id": sessionID}, bson.M{"$set": bson.M{"revoked": true}})
+	now := s.now().UTC()
+	_, err := s.revoked.UpdateOne(ctx, bson.M{"_id": sessionID},
+		bson.M{"$set": bson.M{"expires_at": now.Add(AccessTTL + time.Minute)}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("accounts: list revoked session: %w", err)
+	}
+	_, err = s.sessions.UpdateOne(ctx, bson.M{"_id": sessionID}, bson.M{"$set": bson.M{"revoked": true}})
 	if err != nil {
 		return fmt.Errorf("accounts: revoke session: %w", err)
 	}
 	return nil
 }
 
-// Logout revokes the session of a refresh token; unknown tokens are ignored.
-func (s *Store) Logout(ctx context.Context, token string) error {
+// SessionRevoked reports whether a session is on the revocation list.
+func (s *Store) SessionRevoked(ctx context.Context, sessionID string) (bool, error) {
+	n, err := s.revoked.CountDocuments(ctx, bson.M{"_id": sessionID})
+	if err != nil {
+		return false, lontar.Unavailable(fmt.Errorf("accounts: check revocation: %w", err))
+	}
+	return n > 0, nil
+}
+
+// RevokeUserSessions ends every session of a user (after a password reset).
+func (s *Store) RevokeUserSessions(ctx context.Context, userID string) error {
+	cur, err := s.sessions.Find(ctx, bson.M{"user_id": userID, "revoked": false})
+	if err != nil {
+		return fmt.Errorf("accounts: list sessions: %w", err)
+	}
+	var list []sessionDoc
+	if err := cur.All(ctx, &list); err != nil {
+		return fmt.Errorf("accounts: list sessions: %w", err)
+	}
+	for _, sess := range list {
+		if err := s.revoke(ctx, sess.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Logout revokes the session of a refresh token and returns its id;
+// unknown tokens are ignored.
+func (s *Store) Logout(ctx context.Context, token string) (string, error) {
 	var rt refreshToken
 	err := s.tokens.FindOne(ctx, bson.M{"_id": hashToken(token)}).Decode(&rt)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil
+		return "", nil
 	}
 	if err != nil {
-		return fmt.Errorf("accounts: logout: %w", err)
+		return "", lontar.Unavailable(fmt.Errorf("accounts: logout: %w", err))
 	}
-	return s.revoke(ctx, rt.SessionID)
+	return rt.SessionID, s.revoke(ctx, rt.SessionID)
 }
 
 // --- participants a trainer registers, and their activation ---
