@@ -84,14 +84,14 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if err != nil {
 		return ErrBadCredentials
 	}
-	if err := h.limiter.AttemptPhone(ctx, phone); err != nil {
+	if err := h.limiter.CheckLogin(ctx, phone, c.IP()); err != nil {
 		return err
 	}
 	u, err := h.store.Authenticate(ctx, phone, in.Password)
 	if err != nil {
 		return err
 	}
-	if err := h.limiter.ResetPhone(ctx, phone); err != nil {
+	if err := h.limiter.LoginSucceeded(ctx, phone, c.IP()); err != nil {
 		return err
 	}
 	return h.newSession(c, u, fiber.StatusOK)
