@@ -32,6 +32,7 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Patch("/me", h.updateMe)
 	api.Post("/users", h.createUser)
 	api.Get("/users/:id", h.getUser)
+	api.Post("/users/:id/code", h.issueCode)
 }
 
 // session is what a login, registration or activation returns.
@@ -106,9 +107,12 @@ func (h *Handler) activate(c *fiber.Ctx) error {
 	if err := httpapi.BindJSON(c, &in); err != nil {
 		return err
 	}
-	u, err := h.store.Activate(ctx, in)
+	u, revoked, err := h.store.Activate(ctx, in)
 	if err != nil {
 		return err
+	}
+	for _, sid := range revoked {
+		h.tokens.Revoked(sid)
 	}
 	return h.newSession(c, u, fiber.StatusOK)
 }
@@ -196,4 +200,17 @@ func (h *Handler) getUser(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(u)
+}
+
+// issueCode gives a user a new activation or password reset code (admins;
+// trainers do it for their cohorts' participants through the cohorts API).
+func (h *Handler) issueCode(c *fiber.Ctx) error {
+	if _, err := httpapi.Caller(c, lontar.RoleAdmin); err != nil {
+		return err
+	}
+	code, err := h.store.IssueCode(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(code)
 }

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"lontar"
 	"lontar/accounts"
 	"lontar/httpapi"
 	"lontar/internal/apitest"
@@ -104,5 +105,75 @@ func TestRevokedSessionsAccessTokensDie(t *testing.T) {
 	fresh2 := e.mustLogin(t, "081234567890", password)
 	if r := env.Do(t, "GET", "/api/v1/me", fresh2.AccessToken, nil); r.Status != 503 {
 		t.Fatalf("checking revocation in an outage: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestIssueActivationAndResetCodes(t *testing.T) {
+	e := newEnv(t)
+	ctx := mongotest.Context(t)
+	admin := e.Token(t, lontar.Caller{UserID: "uadmin", Role: lontar.RoleAdmin})
+	activate := func(phone, code, pw string) *apitest.Response {
+		return e.Do(t, "POST", "/api/v1/auth/activate", "", map[string]string{"phone": phone, "code": code, "password": pw})
+	}
+	issue := func(token, id string) (*apitest.Response, accounts.IssuedCode) {
+		r := e.Do(t, "POST", "/api/v1/users/"+id+"/code", token, nil)
+		var c accounts.IssuedCode
+		if r.Status == 201 {
+			r.JSON(t, &c)
+		}
+		return r, c
+	}
+
+	// The first activation code was lost: a new one replaces it.
+	id, first, _, err := e.store.EnsureParticipant(ctx, lontar.Person{Phone: "081311112222", Name: "Ina Bara"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, again := issue(admin, id)
+	if r.Status != 201 || again.Kind != "activation" || len(again.Code) != 8 || again.Code == first {
+		t.Fatalf("re-issue: %d %s", r.Status, r.Body)
+	}
+	if r := activate("081311112222", first, "ikat-amarasi-1"); r.Status != 401 {
+		t.Fatalf("the replaced code still works: %d %s", r.Status, r.Body)
+	}
+	if r := activate("081311112222", again.Code, "ikat-amarasi-1"); r.Status != 200 {
+		t.Fatalf("the new code: %d %s", r.Status, r.Body)
+	}
+
+	// A forgotten password: a reset code, the same mechanism.
+	s := e.mustRegister(t, "081355556666")
+	r, reset := issue(admin, s.User.ID)
+	if r.Status != 201 || reset.Kind != "reset" {
+		t.Fatalf("reset code: %d %s", r.Status, r.Body)
+	}
+	// Issuing a code locks nobody out: the old password still works.
+	e.mustLogin(t, "081355556666", password)
+	if r := activate("081355556666", reset.Code, "sasando-rote-9"); r.Status != 200 {
+		t.Fatalf("reset: %d %s", r.Status, r.Body)
+	}
+	if r := e.login(t, "081355556666", password); r.Status != 401 {
+		t.Fatalf("the old password after a reset: %d", r.Status)
+	}
+	e.mustLogin(t, "081355556666", "sasando-rote-9")
+	// Sessions that knew the old password end, access tokens included.
+	if r := e.Do(t, "POST", "/api/v1/auth/refresh", "", map[string]string{"refresh_token": s.RefreshToken}); r.Status != 401 {
+		t.Fatalf("a session from before the reset: %d", r.Status)
+	}
+	if r := e.Do(t, "GET", "/api/v1/me", s.AccessToken, nil); r.Status != 401 {
+		t.Fatalf("an access token from before the reset: %d", r.Status)
+	}
+	if r := activate("081355556666", reset.Code, "sasando-rote-10"); r.Status != 401 {
+		t.Fatalf("a reset code used twice: %d", r.Status)
+	}
+
+	for name, tok := range map[string]string{
+		"learner": s.AccessToken, "trainer": e.Token(t, lontar.Caller{UserID: "ut", Role: lontar.RoleTrainer, Institution: "Undana"}),
+	} {
+		if r, _ := issue(tok, id); r.Status != 403 && r.Status != 401 {
+			t.Errorf("%s issues a code: %d", name, r.Status)
+		}
+	}
+	if r, _ := issue(admin, "unobody"); r.Status != 404 {
+		t.Errorf("unknown user: %d", r.Status)
 	}
 }

@@ -420,22 +420,25 @@ func (s *Store) SessionRevoked(ctx context.Context, sessionID string) (bool, err
 	return n > 0, nil
 }
 
-// RevokeUserSessions ends every session of a user (after a password reset).
-func (s *Store) RevokeUserSessions(ctx context.Context, userID string) error {
+// RevokeUserSessions ends every session of a user (after a password
+// reset) and returns their ids.
+func (s *Store) RevokeUserSessions(ctx context.Context, userID string) ([]string, error) {
 	cur, err := s.sessions.Find(ctx, bson.M{"user_id": userID, "revoked": false})
 	if err != nil {
-		return fmt.Errorf("accounts: list sessions: %w", err)
+		return nil, fmt.Errorf("accounts: list sessions: %w", err)
 	}
 	var list []sessionDoc
 	if err := cur.All(ctx, &list); err != nil {
-		return fmt.Errorf("accounts: list sessions: %w", err)
+		return nil, fmt.Errorf("accounts: list sessions: %w", err)
 	}
+	ids := make([]string, 0, len(list))
 	for _, sess := range list {
 		if err := s.revoke(ctx, sess.ID); err != nil {
-			return err
+			return nil, err
 		}
+		ids = append(ids, sess.ID)
 	}
-	return nil
+	return ids, nil
 }
 
 // Logout revokes the session of a refresh token and returns its id;
@@ -504,40 +507,95 @@ func (s *Store) EnsureParticipant(ctx context.Context, p lontar.Person) (userID,
 	return u.ID, code, true, nil
 }
 
+// ResetTTL is how long a password reset code works.
+const ResetTTL = 3 * 24 * time.Hour
+
+// Code kinds IssueCode returns.
+const (
+	CodeActivation = "activation" // the account never had a password
+	CodeReset      = "reset"      // the owner forgot theirs
+)
+
+// IssuedCode is a one-time code for a person to set their password with
+// POST /auth/activate; it is shown once, to the trainer or admin who
+// asked for it, to pass on.
+type IssuedCode struct {
+	UserID    string    `json:"user_id"`
+	Kind      string    `json:"kind"`
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// IssueCode gives a user a new one-time code: an activation code if they
+// never set a password (the first was lost), a reset code if they did and
+// forgot it. Any earlier code stops working; the current password keeps
+// working until the code is used, so issuing one locks nobody out.
+func (s *Store) IssueCode(ctx context.Context, userID string) (*IssuedCode, error) {
+	u, err := s.Get(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	out := &IssuedCode{UserID: u.ID, Kind: CodeActivation, Code: newActivationCode(), ExpiresAt: s.now().UTC().Add(ActivationTTL)}
+	filter := bson.M{"_id": u.ID, "password_hash": bson.M{"$exists": false}}
+	if u.PasswordHash != "" {
+		out.Kind, out.ExpiresAt = CodeReset, s.now().UTC().Add(ResetTTL)
+		filter = bson.M{"_id": u.ID, "password_hash": u.PasswordHash}
+	}
+	// Guarded on the password as read: a code of the kind that was decided.
+	res, err := s.users.UpdateOne(ctx, filter, bson.M{"$set": bson.M{
+		"activation": activation{Hash: hashToken(out.Code), ExpiresAt: out.ExpiresAt}, "updated_at": s.now().UTC()}})
+	if err != nil {
+		return nil, fmt.Errorf("accounts: issue code: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return nil, lontar.Errorf(lontar.EConflict, "Akun baru saja berubah. Coba lagi.", "The account just changed. Try again.")
+	}
+	return out, nil
+}
+
 // ErrBadActivation is a wrong, used, expired or exhausted activation code.
 var ErrBadActivation = lontar.Errorf(lontar.EUnauthenticated,
 	"Kode aktivasi salah atau sudah tidak berlaku.", "The activation code is wrong or no longer valid.")
 
-// Activate sets the password of a participant with their one-time code.
-func (s *Store) Activate(ctx context.Context, in ActivateInput) (*User, error) {
+// Activate sets the password of a participant with their one-time code
+// (activation or reset) and returns the sessions a reset ended.
+func (s *Store) Activate(ctx context.Context, in ActivateInput) (u *User, revoked []string, err error) {
 	phone, err := NormalizePhone(in.Phone)
 	if err != nil {
-		return nil, ErrBadActivation
+		return nil, nil, ErrBadActivation
 	}
-	u, err := s.ByPhone(ctx, phone)
+	u, err = s.ByPhone(ctx, phone)
 	if err != nil {
 		if lontar.IsCode(err, lontar.ENotFound) {
-			return nil, ErrBadActivation
+			return nil, nil, ErrBadActivation
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	a := u.Activation
 	if a == nil || a.Tries >= MaxActivationTries || !s.now().Before(a.ExpiresAt) {
-		return nil, ErrBadActivation
+		return nil, nil, ErrBadActivation
 	}
 	// Count the try before comparing, guarded on the count: of codes sent
 	// all at once no more than MaxActivationTries are ever compared.
 	res, err := s.users.UpdateOne(ctx, bson.M{"_id": u.ID, "activation.hash": a.Hash, "activation.tries": bson.M{"$lt": MaxActivationTries}},
 		bson.M{"$inc": bson.M{"activation.tries": 1}})
 	if err != nil {
-		return nil, fmt.Errorf("accounts: count activation try: %w", err)
+		return nil, nil, fmt.Errorf("accounts: count activation try: %w", err)
 	}
 	if res.ModifiedCount == 0 || subtle.ConstantTimeCompare([]byte(hashToken(normalizeCode(in.Code))), []byte(a.Hash)) != 1 {
-		return nil, ErrBadActivation
+		return nil, nil, ErrBadActivation
 	}
 	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if u.PasswordHash != "" {
+		// A reset: whoever holds the old password is logged out. Done
+		// before the password changes, so a crash in between leaves the
+		// code valid and a retry finishes the reset.
+		if revoked, err = s.RevokeUserSessions(ctx, u.ID); err != nil {
+			return nil, nil, err
+		}
 	}
 	// Guarded on the code: of two concurrent activations only one wins.
 	var out User
@@ -545,12 +603,12 @@ func (s *Store) Activate(ctx context.Context, in ActivateInput) (*User, error) {
 		bson.M{"$set": bson.M{"password_hash": hash, "updated_at": s.now().UTC()}, "$unset": bson.M{"activation": ""}},
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&out)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, ErrBadActivation
+		return nil, nil, ErrBadActivation
 	}
 	if err != nil {
-		return nil, fmt.Errorf("accounts: activate: %w", err)
+		return nil, nil, fmt.Errorf("accounts: activate: %w", err)
 	}
-	return &out, nil
+	return &out, revoked, nil
 }
 
 // EnsureBootstrapAdmin creates the admin named by the environment once. A
