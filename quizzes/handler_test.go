@@ -505,3 +505,27 @@ func TestQuizInputIsBounded(t *testing.T) {
 		t.Fatalf("a 3 KB answer: %d %.300s", r.Status, r.Body)
 	}
 }
+
+// A crash between inserting a quiz and adding it to its course's index:
+// sending the create again repairs the index (and says the id is taken).
+func TestReplayedCreateFinishesTheCourseIndex(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t)
+	// What a kill between the two writes leaves: the quiz, no index entry.
+	if _, err := e.DB.Collection("course_quizzes").DeleteMany(context.Background(), map[string]any{}); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.Do(t, "GET", "/api/v1/courses/c1/quizzes", e.trainer, nil); r.Status != 200 || strings.Contains(string(r.Body), "hpp-quiz") {
+		t.Fatalf("before the replay: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "POST", "/api/v1/quizzes", e.trainer, quizBody); r.Status != 409 {
+		t.Fatalf("replayed create: %d %s", r.Status, r.Body)
+	}
+	r := e.Do(t, "GET", "/api/v1/courses/c1/quizzes", e.trainer, nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), "hpp-quiz") {
+		t.Fatalf("the course's quizzes after the replay: %d %s", r.Status, r.Body)
+	}
+	if id, ok, err := e.svc.Store().FinalQuizID(context.Background(), "c1"); err != nil || !ok || id != "hpp-quiz" {
+		t.Fatalf("final quiz after the replay: %q %v %v", id, ok, err)
+	}
+}
