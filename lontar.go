@@ -112,3 +112,16 @@ type Person struct {
 	Name    string  `json:"name"`
 	Profile Profile `json:"profile"`
 }
+
+// Participant is what the accounts feature answers for one person a
+// trainer imports: the account of their phone, whether it was created now
+// (with the one-time activation code to hand over), and its role, so that
+// an import never enrolls staff. Err is set when the person could not be
+// handled.
+type Participant struct {
+	UserID         string
+	Role           Role
+	Created        bool
+	ActivationCode string
+	Err            error
+}

@@ -110,3 +110,61 @@ func TestNamesAreCleaned(t *testing.T) {
 		t.Errorf("admin create with a bad institution: %d %s", r.Status, r.Body)
 	}
 }
+
+func TestEnsureParticipantsInBulk(t *testing.T) {
+	e := newEnv(t)
+	ctx := mongotest.Context(t)
+	self := e.mustRegister(t, "081200000002")
+	admin := e.Token(t, lontar.Caller{UserID: "uadmin", Role: lontar.RoleAdmin})
+	if r := e.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081200000003", "name": "Pak Beni",
+		"password": password, "role": "trainer", "institution": "Undana"}); r.Status != 201 {
+		t.Fatalf("trainer: %d %s", r.Status, r.Body)
+	}
+	// A claim a crash left without its user, an hour ago.
+	if _, err := e.DB.Collection("phones").InsertOne(ctx, bson.M{"_id": "+6281200000004", "user_id": "ugone", "created_at": time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	people := []lontar.Person{
+		{Phone: "0812 0000 0001", Name: "Maria Bria"},
+		{Phone: "+6281200000002", Name: "Nama dari CSV"},
+		{Phone: "081200000003", Name: "Staf"},
+		{Phone: "081200000004", Name: "Yakobus Lay"},
+		{Phone: "0380 821234", Name: "Kantor"},
+	}
+	out := e.store.EnsureParticipants(ctx, people)
+	if !out[0].Created || out[0].ActivationCode == "" || out[0].Role != lontar.RoleLearner || out[0].Err != nil {
+		t.Errorf("new phone: %+v", out[0])
+	}
+	if out[1].Created || out[1].UserID != self.User.ID || out[1].ActivationCode != "" {
+		t.Errorf("registered learner: %+v", out[1])
+	}
+	if out[2].Created || out[2].Role != lontar.RoleTrainer {
+		t.Errorf("staff: %+v", out[2])
+	}
+	if !out[3].Created || out[3].Err != nil {
+		t.Errorf("phone with a stale claim: %+v", out[3])
+	}
+	if lontar.ErrorCode(out[4].Err) != lontar.EInvalid {
+		t.Errorf("landline: %+v", out[4])
+	}
+	// The existing account is untouched by what the CSV said.
+	if u := e.stored(t, self.User.ID); u.Name != "Yuliana Ndun" {
+		t.Errorf("existing account renamed to %q", u.Name)
+	}
+	// Everyone created can activate; again is idempotent.
+	for _, i := range []int{0, 3} {
+		r := e.Do(t, "POST", "/api/v1/auth/activate", "", map[string]string{"phone": people[i].Phone, "code": out[i].ActivationCode, "password": "ikat-amarasi-1"})
+		if r.Status != 200 {
+			t.Errorf("activate %s: %d %s", people[i].Phone, r.Status, r.Body)
+		}
+	}
+	again := e.store.EnsureParticipants(ctx, people[:4])
+	for i, p := range again {
+		if p.Created || p.UserID != out[i].UserID {
+			t.Errorf("second time, %d: %+v", i, p)
+		}
+	}
+	if n, m := e.count(t, "users"), e.count(t, "phones"); n != 4 || m != 4 {
+		t.Fatalf("%d users, %d phones", n, m)
+	}
+}

@@ -480,31 +480,179 @@ func normalizeCode(c string) string {
 	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(c))
 }
 
-// EnsureParticipant returns the user of p's phone, creating a learner with
-// no password and a one-time activation code when the phone is new.
+// EnsureParticipant is EnsureParticipants for one person.
 func (s *Store) EnsureParticipant(ctx context.Context, p lontar.Person) (userID, code string, created bool, err error) {
-	phone, err := NormalizePhone(p.Phone)
+	r := s.EnsureParticipants(ctx, []lontar.Person{p})[0]
+	return r.UserID, r.ActivationCode, r.Created, r.Err
+}
+
+// EnsureParticipants finds the account of each person's phone, creating a
+// learner with no password and a one-time activation code for each phone
+// that has none, and reports one outcome per person in order. An existing
+// account is only named (its id and role), never changed.
+//
+// It works in bulk, for an import of a thousand rows: one look-up of all
+// phones, then one insert of all new phone claims and one of all new users.
+// A crash between those leaves claims without users, which the next
+// import or registration of the number takes over (see claimPhone); a
+// person whose bulk insert failed is retried alone.
+func (s *Store) EnsureParticipants(ctx context.Context, people []lontar.Person) []lontar.Participant {
+	out := make([]lontar.Participant, len(people))
+	phones := make([]string, len(people))
+	var lookup []string
+	for i, p := range people {
+		phone, err := NormalizePhone(p.Phone)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		phones[i] = phone
+		lookup = append(lookup, phone)
+	}
+	existing, err := s.usersByPhone(ctx, lookup)
 	if err != nil {
-		return "", "", false, err
+		for i := range out {
+			if out[i].Err == nil {
+				out[i].Err = err
+			}
+		}
+		return out
 	}
+	now := s.now().UTC()
+	var claims, users []any
+	var fresh []int // indexes into people of the accounts to create
+	for i, p := range people {
+		if out[i].Err != nil {
+			continue
+		}
+		if u, ok := existing[phones[i]]; ok {
+			out[i] = lontar.Participant{UserID: u.ID, Role: u.Role}
+			continue
+		}
+		code := newActivationCode()
+		u := &User{ID: newUserID(), Phone: phones[i], Name: strings.TrimSpace(p.Name), Role: lontar.RoleLearner,
+			Profile: p.Profile, CreatedAt: now, UpdatedAt: now,
+			Activation: &activation{Hash: hashToken(code), ExpiresAt: now.Add(ActivationTTL)}}
+		out[i] = lontar.Participant{UserID: u.ID, Role: u.Role, ActivationCode: code, Created: true}
+		claims = append(claims, phoneClaim{Phone: u.Phone, UserID: u.ID, CreatedAt: now})
+		users = append(users, u)
+		fresh = append(fresh, i)
+	}
+	if len(fresh) == 0 {
+		return out
+	}
+	failed := map[int]bool{} // positions in fresh
+	unordered := options.InsertMany().SetOrdered(false)
+	_, err = s.phones.InsertMany(ctx, claims, unordered)
+	markFailed(err, len(fresh), failed)
+	var ok []any
+	var okPos []int
+	for j, u := range users {
+		if !failed[j] {
+			ok, okPos = append(ok, u), append(okPos, j)
+		}
+	}
+	if len(ok) > 0 {
+		_, err = s.users.InsertMany(ctx, ok, unordered)
+		userFailed := map[int]bool{}
+		markFailed(err, len(ok), userFailed)
+		for k := range userFailed {
+			j := okPos[k]
+			failed[j] = true
+			u := users[j].(*User)
+			_, _ = s.phones.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": u.Phone, "user_id": u.ID})
+		}
+	}
+	// Those the bulk writes could not take (a number registered meanwhile,
+	// a stale claim to take over) go the careful way, one by one.
+	for j := range failed {
+		i := fresh[j]
+		out[i] = s.ensureOne(ctx, people[i], phones[i])
+	}
+	return out
+}
+
+// markFailed records which documents of an unordered bulk insert failed;
+// an error that names none fails them all.
+func markFailed(err error, n int, failed map[int]bool) {
+	if err == nil {
+		return
+	}
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteConcernError == nil {
+		for _, we := range bwe.WriteErrors {
+			failed[we.Index] = true
+		}
+		return
+	}
+	for j := range n {
+		failed[j] = true
+	}
+}
+
+// ensureOne finds or creates the account of one phone.
+func (s *Store) ensureOne(ctx context.Context, p lontar.Person, phone string) lontar.Participant {
 	if u, err := s.ByPhone(ctx, phone); err == nil {
-		return u.ID, "", false, nil
+		return lontar.Participant{UserID: u.ID, Role: u.Role}
 	} else if !lontar.IsCode(err, lontar.ENotFound) {
-		return "", "", false, err
+		return lontar.Participant{Err: err}
 	}
-	code = newActivationCode()
+	code := newActivationCode()
 	u := &User{Phone: phone, Name: strings.TrimSpace(p.Name), Role: lontar.RoleLearner, Profile: p.Profile,
 		Activation: &activation{Hash: hashToken(code), ExpiresAt: s.now().UTC().Add(ActivationTTL)}}
 	if err := s.create(ctx, u); err != nil {
 		if lontar.IsCode(err, lontar.EConflict) {
-			// Registered between our look-up and insert: enroll that user.
+			// Registered between our look-up and insert: that account.
 			if existing, err2 := s.ByPhone(ctx, phone); err2 == nil {
-				return existing.ID, "", false, nil
+				return lontar.Participant{UserID: existing.ID, Role: existing.Role}
 			}
 		}
-		return "", "", false, err
+		return lontar.Participant{Err: err}
 	}
-	return u.ID, code, true, nil
+	return lontar.Participant{UserID: u.ID, Role: u.Role, ActivationCode: code, Created: true}
+}
+
+// usersByPhone returns the accounts of the phones that have one, in two
+// reads: the claims, then their users. A claim without a user (a crash
+// during registration) counts as no account.
+func (s *Store) usersByPhone(ctx context.Context, phones []string) (map[string]*User, error) {
+	found := map[string]*User{}
+	if len(phones) == 0 {
+		return found, nil
+	}
+	cur, err := s.phones.Find(ctx, bson.M{"_id": bson.M{"$in": phones}})
+	if err != nil {
+		return nil, fmt.Errorf("accounts: find phones: %w", err)
+	}
+	var claims []phoneClaim
+	if err := cur.All(ctx, &claims); err != nil {
+		return nil, fmt.Errorf("accounts: find phones: %w", err)
+	}
+	if len(claims) == 0 {
+		return found, nil
+	}
+	ids := make([]string, len(claims))
+	for i, c := range claims {
+		ids[i] = c.UserID
+	}
+	cur, err = s.users.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
+	if err != nil {
+		return nil, fmt.Errorf("accounts: find users: %w", err)
+	}
+	var users []*User
+	if err := cur.All(ctx, &users); err != nil {
+		return nil, fmt.Errorf("accounts: find users: %w", err)
+	}
+	byID := make(map[string]*User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	for _, c := range claims {
+		if u, ok := byID[c.UserID]; ok {
+			found[c.Phone] = u
+		}
+	}
+	return found, nil
 }
 
 // ResetTTL is how long a password reset code works.
