@@ -17,6 +17,7 @@ package lontar
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Role is what a user may do in Lontar.
@@ -124,4 +125,15 @@ type Participant struct {
 	Created        bool
 	ActivationCode string
 	Err            error
+}
+
+// OneTimeCode is a code for a person to set their password with: an
+// activation code (the account never had a password) or a reset code (its
+// owner forgot it). It is shown once, to the trainer or admin who asked
+// for it, to pass on; issuing a new one voids the previous.
+type OneTimeCode struct {
+	UserID    string    `json:"user_id"`
+	Kind      string    `json:"kind"` // activation or reset
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
 }

@@ -115,9 +115,9 @@ func TestIssueActivationAndResetCodes(t *testing.T) {
 	activate := func(phone, code, pw string) *apitest.Response {
 		return e.Do(t, "POST", "/api/v1/auth/activate", "", map[string]string{"phone": phone, "code": code, "password": pw})
 	}
-	issue := func(token, id string) (*apitest.Response, accounts.IssuedCode) {
+	issue := func(token, id string) (*apitest.Response, lontar.OneTimeCode) {
 		r := e.Do(t, "POST", "/api/v1/users/"+id+"/code", token, nil)
-		var c accounts.IssuedCode
+		var c lontar.OneTimeCode
 		if r.Status == 201 {
 			r.JSON(t, &c)
 		}

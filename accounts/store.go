@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -664,26 +665,22 @@ const (
 	CodeReset      = "reset"      // the owner forgot theirs
 )
 
-// IssuedCode is a one-time code for a person to set their password with
-// POST /auth/activate; it is shown once, to the trainer or admin who
-// asked for it, to pass on.
-type IssuedCode struct {
-	UserID    string    `json:"user_id"`
-	Kind      string    `json:"kind"`
-	Code      string    `json:"code"`
-	ExpiresAt time.Time `json:"expires_at"`
-}
-
 // IssueCode gives a user a new one-time code: an activation code if they
 // never set a password (the first was lost), a reset code if they did and
 // forgot it. Any earlier code stops working; the current password keeps
 // working until the code is used, so issuing one locks nobody out.
-func (s *Store) IssueCode(ctx context.Context, userID string) (*IssuedCode, error) {
+//
+// With roles given, only users of those roles get a code: a trainer may
+// help a learner of their class, never take over a colleague's account.
+func (s *Store) IssueCode(ctx context.Context, userID string, roles ...lontar.Role) (*lontar.OneTimeCode, error) {
 	u, err := s.Get(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	out := &IssuedCode{UserID: u.ID, Kind: CodeActivation, Code: newActivationCode(), ExpiresAt: s.now().UTC().Add(ActivationTTL)}
+	if len(roles) > 0 && !slices.Contains(roles, u.Role) {
+		return nil, lontar.ErrForbidden
+	}
+	out := &lontar.OneTimeCode{UserID: u.ID, Kind: CodeActivation, Code: newActivationCode(), ExpiresAt: s.now().UTC().Add(ActivationTTL)}
 	filter := bson.M{"_id": u.ID, "password_hash": bson.M{"$exists": false}}
 	if u.PasswordHash != "" {
 		out.Kind, out.ExpiresAt = CodeReset, s.now().UTC().Add(ResetTTL)
