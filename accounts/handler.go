@@ -149,7 +149,7 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 }
 
 func (h *Handler) me(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c)
+	caller, err := httpapi.Authorize(c)
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (h *Handler) me(c *fiber.Ctx) error {
 }
 
 func (h *Handler) updateMe(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c)
+	caller, err := httpapi.Authorize(c)
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func (h *Handler) updateMe(c *fiber.Ctx) error {
 }
 
 func (h *Handler) createUser(c *fiber.Ctx) error {
-	if _, err := httpapi.Caller(c, lontar.RoleAdmin); err != nil {
+	if _, err := httpapi.Authorize(c, lontar.RoleAdmin); err != nil {
 		return err
 	}
 	var in CreateUserInput
@@ -192,7 +192,7 @@ func (h *Handler) createUser(c *fiber.Ctx) error {
 }
 
 func (h *Handler) getUser(c *fiber.Ctx) error {
-	if _, err := httpapi.Caller(c, lontar.RoleAdmin); err != nil {
+	if _, err := httpapi.Authorize(c, lontar.RoleAdmin); err != nil {
 		return err
 	}
 	u, err := h.store.Get(c.UserContext(), c.Params("id"))
@@ -205,7 +205,7 @@ func (h *Handler) getUser(c *fiber.Ctx) error {
 // issueCode gives a user a new activation or password reset code (admins;
 // trainers do it for their cohorts' participants through the cohorts API).
 func (h *Handler) issueCode(c *fiber.Ctx) error {
-	if _, err := httpapi.Caller(c, lontar.RoleAdmin); err != nil {
+	if _, err := httpapi.Authorize(c, lontar.RoleAdmin); err != nil {
 		return err
 	}
 	code, err := h.store.IssueCode(c.UserContext(), c.Params("id"))

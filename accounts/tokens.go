@@ -162,7 +162,7 @@ func (t *Tokens) IssueSession(c lontar.Caller, sessionID string) (string, time.T
 
 // ErrBadToken is returned for any token that does not verify: malformed,
 // forged, tampered, expired or issued for something else.
-var ErrBadToken = lontar.Errorf(lontar.EUnauthenticated,
+var ErrBadToken = lontar.NewError(lontar.EUnauthenticated,
 	"Sesi tidak berlaku atau sudah habis. Silakan masuk lagi.", "Your session is invalid or has expired. Please log in again.")
 
 // Verify checks the token's signature, algorithm, expiry, issue time (not

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -97,8 +98,9 @@ func (in *RegisterInput) Validate() error {
 	if _, err := NormalizePhone(in.Phone); err != nil {
 		fields["phone"] = ErrBadPhone.Fields["phone"]
 	}
-	if err := CheckPasswordRules(in.Password); err != nil {
-		fields["password"] = err.(*lontar.Error).Fields["password"]
+	var pwErr *lontar.Error
+	if err := CheckPasswordRules(in.Password); errors.As(err, &pwErr) {
+		fields["password"] = pwErr.Fields["password"]
 	}
 	cleanName(&in.Name, "name", false, fields)
 	in.Profile.check("profile.", fields)
@@ -168,8 +170,9 @@ func (in *CreateUserInput) Validate() error {
 	if _, err := NormalizePhone(in.Phone); err != nil {
 		fields["phone"] = ErrBadPhone.Fields["phone"]
 	}
-	if err := CheckPasswordRules(in.Password); err != nil {
-		fields["password"] = err.(*lontar.Error).Fields["password"]
+	var pwErr *lontar.Error
+	if err := CheckPasswordRules(in.Password); errors.As(err, &pwErr) {
+		fields["password"] = pwErr.Fields["password"]
 	}
 	cleanName(&in.Name, "name", false, fields)
 	cleanName(&in.Institution, "institution", true, fields)

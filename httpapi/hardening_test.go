@@ -112,7 +112,7 @@ func (fixedVerifier) Verify(token string) (*lontar.Caller, error) {
 func TestBearerSchemeIsCaseInsensitive(t *testing.T) {
 	app := httpapi.NewApp(httpapi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Verifier: fixedVerifier{}})
 	app.Get("/me", func(c *fiber.Ctx) error {
-		if _, err := httpapi.Caller(c, lontar.RoleAdmin); err != nil {
+		if _, err := httpapi.Authorize(c, lontar.RoleAdmin); err != nil {
 			return err
 		}
 		return c.SendStatus(204)
