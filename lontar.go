@@ -127,7 +127,13 @@ type Participant struct {
 	Role           Role
 	Created        bool
 	ActivationCode string
-	Err            error
+	// Activated is false for an account nobody has set a password for;
+	// Origin is what created it (an import's origin, "" for a registration).
+	// Together they let an interrupted import resume: an account it created
+	// and nobody took yet is still the import's own.
+	Activated bool
+	Origin    string
+	Err       error
 }
 
 // OneTimeCode is a code for a person to set their password with: an

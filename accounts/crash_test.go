@@ -131,7 +131,7 @@ func TestEnsureParticipantsInBulk(t *testing.T) {
 		{Phone: "081200000004", Name: "Yakobus Lay"},
 		{Phone: "0380 821234", Name: "Kantor"},
 	}
-	out := e.store.EnsureParticipants(ctx, people)
+	out := e.store.EnsureParticipants(ctx, people, "cohort:c1")
 	if !out[0].Created || out[0].ActivationCode == "" || out[0].Role != lontar.RoleLearner || out[0].Err != nil {
 		t.Errorf("new phone: %+v", out[0])
 	}
@@ -158,11 +158,14 @@ func TestEnsureParticipantsInBulk(t *testing.T) {
 			t.Errorf("activate %s: %d %s", people[i].Phone, r.Status, r.Body)
 		}
 	}
-	again := e.store.EnsureParticipants(ctx, people[:4])
+	again := e.store.EnsureParticipants(ctx, people[:4], "cohort:c2")
 	for i, p := range again {
-		if p.Created || p.UserID != out[i].UserID {
+		if p.Created || p.UserID != out[i].UserID || !p.Activated {
 			t.Errorf("second time, %d: %+v", i, p)
 		}
+	}
+	if again[0].Origin != "cohort:c1" || again[1].Origin != "" {
+		t.Errorf("origins: %q %q", again[0].Origin, again[1].Origin)
 	}
 	if n, m := e.count(t, "users"), e.count(t, "phones"); n != 4 || m != 4 {
 		t.Fatalf("%d users, %d phones", n, m)

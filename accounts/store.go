@@ -481,7 +481,7 @@ func normalizeCode(c string) string {
 
 // EnsureParticipant is EnsureParticipants for one person.
 func (s *Store) EnsureParticipant(ctx context.Context, p lontar.Person) (userID, code string, created bool, err error) {
-	r := s.EnsureParticipants(ctx, []lontar.Person{p})[0]
+	r := s.EnsureParticipants(ctx, []lontar.Person{p}, "")[0]
 	return r.UserID, r.ActivationCode, r.Created, r.Err
 }
 
@@ -495,7 +495,10 @@ func (s *Store) EnsureParticipant(ctx context.Context, p lontar.Person) (userID,
 // A crash between those leaves claims without users, which the next
 // import or registration of the number takes over (see claimPhone); a
 // person whose bulk insert failed is retried alone.
-func (s *Store) EnsureParticipants(ctx context.Context, people []lontar.Person) []lontar.Participant {
+//
+// origin is recorded on the accounts created (e.g. "cohort:<id>") and
+// reported for existing ones, with whether they were ever activated.
+func (s *Store) EnsureParticipants(ctx context.Context, people []lontar.Person, origin string) []lontar.Participant {
 	out := make([]lontar.Participant, len(people))
 	phones := make([]string, len(people))
 	var lookup []string
@@ -525,14 +528,14 @@ func (s *Store) EnsureParticipants(ctx context.Context, people []lontar.Person) 
 			continue
 		}
 		if u, ok := existing[phones[i]]; ok {
-			out[i] = lontar.Participant{UserID: u.ID, Role: u.Role}
+			out[i] = existingParticipant(u)
 			continue
 		}
 		code := newActivationCode()
 		u := &User{ID: newUserID(), Phone: phones[i], Name: strings.TrimSpace(p.Name), Role: lontar.RoleLearner,
-			Profile: p.Profile, CreatedAt: now, UpdatedAt: now,
+			Profile: p.Profile, Origin: origin, CreatedAt: now, UpdatedAt: now,
 			Activation: &activation{Hash: hashToken(code), ExpiresAt: now.Add(ActivationTTL)}}
-		out[i] = lontar.Participant{UserID: u.ID, Role: u.Role, ActivationCode: code, Created: true}
+		out[i] = lontar.Participant{UserID: u.ID, Role: u.Role, ActivationCode: code, Created: true, Origin: origin}
 		claims = append(claims, phoneClaim{Phone: u.Phone, UserID: u.ID, CreatedAt: now})
 		users = append(users, u)
 		fresh = append(fresh, i)
@@ -566,7 +569,7 @@ func (s *Store) EnsureParticipants(ctx context.Context, people []lontar.Person) 
 	// a stale claim to take over) go the careful way, one by one.
 	for j := range failed {
 		i := fresh[j]
-		out[i] = s.ensureOne(ctx, people[i], phones[i])
+		out[i] = s.ensureOne(ctx, people[i], phones[i], origin)
 	}
 	return out
 }
@@ -590,25 +593,29 @@ func markFailed(err error, n int, failed map[int]bool) {
 }
 
 // ensureOne finds or creates the account of one phone.
-func (s *Store) ensureOne(ctx context.Context, p lontar.Person, phone string) lontar.Participant {
+func (s *Store) ensureOne(ctx context.Context, p lontar.Person, phone, origin string) lontar.Participant {
 	if u, err := s.ByPhone(ctx, phone); err == nil {
-		return lontar.Participant{UserID: u.ID, Role: u.Role}
+		return existingParticipant(u)
 	} else if !lontar.IsCode(err, lontar.ENotFound) {
 		return lontar.Participant{Err: err}
 	}
 	code := newActivationCode()
-	u := &User{Phone: phone, Name: strings.TrimSpace(p.Name), Role: lontar.RoleLearner, Profile: p.Profile,
+	u := &User{Phone: phone, Name: strings.TrimSpace(p.Name), Role: lontar.RoleLearner, Profile: p.Profile, Origin: origin,
 		Activation: &activation{Hash: hashToken(code), ExpiresAt: s.now().UTC().Add(ActivationTTL)}}
 	if err := s.create(ctx, u); err != nil {
 		if lontar.IsCode(err, lontar.EConflict) {
 			// Registered between our look-up and insert: that account.
 			if existing, err2 := s.ByPhone(ctx, phone); err2 == nil {
-				return lontar.Participant{UserID: existing.ID, Role: existing.Role}
+				return existingParticipant(existing)
 			}
 		}
 		return lontar.Participant{Err: err}
 	}
-	return lontar.Participant{UserID: u.ID, Role: u.Role, ActivationCode: code, Created: true}
+	return lontar.Participant{UserID: u.ID, Role: u.Role, ActivationCode: code, Created: true, Origin: origin}
+}
+
+func existingParticipant(u *User) lontar.Participant {
+	return lontar.Participant{UserID: u.ID, Role: u.Role, Activated: u.PasswordHash != "", Origin: u.Origin}
 }
 
 // usersByPhone returns the accounts of the phones that have one, in two

@@ -22,6 +22,7 @@ type User struct {
 	Profile      lontar.Profile `json:"profile" bson:"profile"`
 	PasswordHash string         `json:"-" bson:"password_hash,omitempty"`
 	Activation   *activation    `json:"-" bson:"activation,omitempty"`
+	Origin       string         `json:"-" bson:"origin,omitempty"` // what created the account: an import's origin, or "" (registration)
 	CreatedAt    time.Time      `json:"created_at" bson:"created_at"`
 	UpdatedAt    time.Time      `json:"updated_at" bson:"updated_at"`
 }
