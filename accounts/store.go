@@ -544,9 +544,15 @@ func (s *Store) EnsureParticipants(ctx context.Context, people []lontar.Person, 
 		return out
 	}
 	failed := map[int]bool{} // positions in fresh
-	unordered := options.InsertMany().SetOrdered(false)
-	_, err = s.phones.InsertMany(ctx, claims, unordered)
-	markFailed(err, len(fresh), failed)
+	bad, err := database.InsertNew(ctx, s.phones, claims)
+	if err != nil {
+		for j := range claims {
+			failed[j] = true
+		}
+	}
+	for _, j := range bad {
+		failed[j] = true
+	}
 	var ok []any
 	var okPos []int
 	for j, u := range users {
@@ -554,16 +560,18 @@ func (s *Store) EnsureParticipants(ctx context.Context, people []lontar.Person, 
 			ok, okPos = append(ok, u), append(okPos, j)
 		}
 	}
-	if len(ok) > 0 {
-		_, err = s.users.InsertMany(ctx, ok, unordered)
-		userFailed := map[int]bool{}
-		markFailed(err, len(ok), userFailed)
-		for k := range userFailed {
-			j := okPos[k]
-			failed[j] = true
-			u := users[j].(*User)
-			_, _ = s.phones.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": u.Phone, "user_id": u.ID})
+	bad, err = database.InsertNew(ctx, s.users, ok)
+	if err != nil {
+		bad = make([]int, len(ok))
+		for k := range ok {
+			bad[k] = k
 		}
+	}
+	for _, k := range bad {
+		j := okPos[k]
+		failed[j] = true
+		u := users[j].(*User)
+		_, _ = s.phones.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": u.Phone, "user_id": u.ID})
 	}
 	// Those the bulk writes could not take (a number registered meanwhile,
 	// a stale claim to take over) go the careful way, one by one.
@@ -572,24 +580,6 @@ func (s *Store) EnsureParticipants(ctx context.Context, people []lontar.Person, 
 		out[i] = s.ensureOne(ctx, people[i], phones[i], origin)
 	}
 	return out
-}
-
-// markFailed records which documents of an unordered bulk insert failed;
-// an error that names none fails them all.
-func markFailed(err error, n int, failed map[int]bool) {
-	if err == nil {
-		return
-	}
-	var bwe mongo.BulkWriteException
-	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteConcernError == nil {
-		for _, we := range bwe.WriteErrors {
-			failed[we.Index] = true
-		}
-		return
-	}
-	for j := range n {
-		failed[j] = true
-	}
 }
 
 // ensureOne finds or creates the account of one phone.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"mime"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,12 +21,21 @@ type Handler struct {
 	catalog      *courses.Catalog
 	enrollments  *enrollments.Store
 	participants Participants
+	codes        Codes
+}
+
+// Codes issues one-time codes; *accounts.Store satisfies it. A trainer
+// gets a new activation code for a participant whose first was lost, or a
+// reset code for one who forgot their password; only for learners.
+type Codes interface {
+	IssueCode(ctx context.Context, userID string, roles ...lontar.Role) (*lontar.OneTimeCode, error)
 }
 
 // NewHandler returns the handler. participants registers people imported
-// from CSV (*accounts.Store); without it imports fail.
-func NewHandler(cohorts *Store, catalog *courses.Catalog, enrollments *enrollments.Store, participants Participants) *Handler {
-	return &Handler{cohorts: cohorts, catalog: catalog, enrollments: enrollments, participants: participants}
+// from CSV and codes issues their one-time codes (both *accounts.Store);
+// without them those routes fail.
+func NewHandler(cohorts *Store, catalog *courses.Catalog, enrollments *enrollments.Store, participants Participants, codes Codes) *Handler {
+	return &Handler{cohorts: cohorts, catalog: catalog, enrollments: enrollments, participants: participants, codes: codes}
 }
 
 // Register adds the routes, relative to /api/v1.
@@ -36,6 +46,10 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Get("/cohorts/:id", h.getCohort)                               // the cohort's trainers, admin
 	api.Get("/cohorts/:id/roster", h.roster)                           // the cohort's trainers, admin
 	api.Post("/cohorts/:id/participants/import", h.importParticipants) // the cohort's trainers, admin
+	api.Post("/cohorts/:id/participants/:user_id/code", h.issueCode)   // the cohort's trainers, admin
+	api.Get("/me/invitations", h.invitations)                          // the invited person
+	api.Post("/me/invitations/:cohort_id/accept", h.accept)
+	api.Post("/me/invitations/:cohort_id/decline", h.decline)
 }
 
 type joinRequest struct {
@@ -236,8 +250,84 @@ func (h *Handler) importParticipants(c *fiber.Ctx) error {
 		counts[r.Status]++
 	}
 	return c.JSON(fiber.Map{
-		"results": out, "created": counts[ImportCreated], "enrolled": counts[ImportEnrolled], "errors": counts[ImportError],
+		"results": out, "created": counts[ImportCreated], "enrolled": counts[ImportEnrolled],
+		"invited": counts[ImportInvited], "skipped": counts[ImportSkipped], "errors": counts[ImportError],
 	})
+}
+
+// issueCode gives a participant of the cohort a new one-time code: a new
+// activation code if they never activated (the old one stops working), a
+// reset code if they forgot their password.
+func (h *Handler) issueCode(c *fiber.Ctx) error {
+	cohort, err := h.managedCohort(c)
+	if err != nil {
+		return err
+	}
+	userID := c.Params("user_id")
+	if !slices.Contains(cohort.Members, userID) {
+		return lontar.NotFound("Peserta kelas ini", "Participant of this class")
+	}
+	if h.codes == nil {
+		return errNoParticipants
+	}
+	code, err := h.codes.IssueCode(c.UserContext(), userID, lontar.RoleLearner)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(code)
+}
+
+func (h *Handler) invitations(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.cohorts.Invitations(c.UserContext(), caller.UserID, httpapi.Lang(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (h *Handler) accept(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	lang, all, err := httpapi.LangParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	cohort, joined, err := h.cohorts.Accept(ctx, caller, c.Params("cohort_id"))
+	if err != nil {
+		return err
+	}
+	views := make([]enrollments.EnrollmentView, len(joined))
+	for i, e := range joined {
+		if views[i], err = h.enrollments.View(ctx, e, lang, all); err != nil {
+			return err
+		}
+	}
+	return c.JSON(fiber.Map{"cohort": invitedCohortView(cohort), "enrollments": views})
+}
+
+func (h *Handler) decline(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	if err := h.cohorts.Decline(c.UserContext(), caller, c.Params("cohort_id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// invitedCohortView is what a learner who accepted sees of the class: not
+// its join code or its trainers' details.
+func invitedCohortView(c *Cohort) fiber.Map {
+	return fiber.Map{"id": c.ID, "name": c.Name, "institution": c.Institution, "course_ids": c.CourseIDs,
+		"starts_on": c.StartsOn, "ends_on": c.EndsOn}
 }
 
 // errNoParticipants is internal: the server was wired without accounts.

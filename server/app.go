@@ -100,7 +100,7 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	accounts.NewHandler(users, tokens, limiter).Register(api)
 	courses.NewHandler(courseStore, catalog).Register(api)
 	enrollments.NewHandler(enrollmentStore, syncer).Register(api)
-	cohorts.NewHandler(cohortStore, catalog, enrollmentStore, users).Register(api)
+	cohorts.NewHandler(cohortStore, catalog, enrollmentStore, users, users).Register(api)
 	quizzes.NewHandler(quizService).Register(api)
 
 	app.Get("/api/openapi.json", openAPIHandler())

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -101,7 +102,7 @@ func New(t testing.TB, appliers map[string]lontar.SyncApplier) *Fixture {
 		}
 	}
 	enrollments.NewHandler(f.Enrollments, f.Syncer).Register(env.API())
-	cohorts.NewHandler(f.Cohorts, catalog, f.Enrollments, f.People).Register(env.API())
+	cohorts.NewHandler(f.Cohorts, catalog, f.Enrollments, f.People, f.People).Register(env.API())
 	return f
 }
 
@@ -135,6 +136,7 @@ func (f *Fixture) User(t testing.TB, role lontar.Role, institution string) (stri
 	id := "u" + strings.ToLower(rand.Text()[:10])
 	f.People.Add(lontar.Person{UserID: id, Name: "Ina " + id, Phone: "+62812" + fmt.Sprint(f.People.Len()+10000000),
 		Profile: lontar.Profile{BusinessName: "Sei Ina", Sector: "kuliner", Region: "5371", Gender: "f"}})
+	f.People.SetRole(id, role)
 	return id, f.Env.Token(t, lontar.Caller{UserID: id, Name: "Ina " + id, Role: role, Institution: institution})
 }
 
@@ -188,24 +190,43 @@ type EnrollmentJSON struct {
 	CertificateCode  *string                      `json:"certificate_code"`
 }
 
-// FakePeople stands in for *accounts.Store as People and Participants.
+// FakePeople stands in for *accounts.Store as People, Participants and
+// Codes.
 type FakePeople struct {
 	mu      sync.Mutex
 	byID    map[string]lontar.Person
 	byPhone map[string]string
+	roles   map[string]lontar.Role
+	origin  map[string]string // accounts an import created and nobody activated: → origin
+	Codes   map[string]string // user → last one-time code issued
 }
 
 // NewFakePeople returns an empty FakePeople.
 func NewFakePeople() *FakePeople {
-	return &FakePeople{byID: map[string]lontar.Person{}, byPhone: map[string]string{}}
+	return &FakePeople{byID: map[string]lontar.Person{}, byPhone: map[string]string{},
+		roles: map[string]lontar.Role{}, origin: map[string]string{}, Codes: map[string]string{}}
 }
 
-// Add registers a person.
+// Add registers a person (a learner who registered, unless SetRole says otherwise).
 func (p *FakePeople) Add(person lontar.Person) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.byID[person.UserID] = person
 	p.byPhone[person.Phone] = person.UserID
+}
+
+// SetRole gives a known person a role.
+func (p *FakePeople) SetRole(userID string, role lontar.Role) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.roles[userID] = role
+}
+
+// Activate marks an imported account as taken by its owner.
+func (p *FakePeople) Activate(userID string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.origin, userID)
 }
 
 // Len is the number of people known.
@@ -226,18 +247,52 @@ func (p *FakePeople) Person(_ context.Context, userID string) (lontar.Person, er
 	return person, nil
 }
 
-// EnsureParticipant returns the person with the phone, or registers them
-// with an activation code.
-func (p *FakePeople) EnsureParticipant(_ context.Context, person lontar.Person) (string, string, bool, error) {
+func (p *FakePeople) role(id string) lontar.Role {
+	if r, ok := p.roles[id]; ok {
+		return r
+	}
+	return lontar.RoleLearner
+}
+
+// EnsureParticipants returns the account of each person's phone, or
+// registers them with an activation code.
+func (p *FakePeople) EnsureParticipants(_ context.Context, people []lontar.Person, origin string) []lontar.Participant {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if id, ok := p.byPhone[person.Phone]; ok {
-		return id, "", false, nil
+	out := make([]lontar.Participant, len(people))
+	for i, person := range people {
+		if id, ok := p.byPhone[person.Phone]; ok {
+			o, imported := p.origin[id]
+			out[i] = lontar.Participant{UserID: id, Role: p.role(id), Activated: !imported, Origin: o}
+			continue
+		}
+		person.UserID = "imp" + strings.ToLower(rand.Text()[:10])
+		p.byID[person.UserID] = person
+		p.byPhone[person.Phone] = person.UserID
+		p.origin[person.UserID] = origin
+		out[i] = lontar.Participant{UserID: person.UserID, Role: lontar.RoleLearner, Created: true,
+			ActivationCode: "ACT" + rand.Text()[:5], Origin: origin}
 	}
-	person.UserID = "imp" + strings.ToLower(rand.Text()[:10])
-	p.byID[person.UserID] = person
-	p.byPhone[person.Phone] = person.UserID
-	return person.UserID, "ACT-" + rand.Text()[:6], true, nil
+	return out
+}
+
+// IssueCode issues a code for a known user of one of roles.
+func (p *FakePeople) IssueCode(_ context.Context, userID string, roles ...lontar.Role) (*lontar.OneTimeCode, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.byID[userID]; !ok {
+		return nil, lontar.NotFound("Pengguna", "User")
+	}
+	if len(roles) > 0 && !slices.Contains(roles, p.role(userID)) {
+		return nil, lontar.ErrForbidden
+	}
+	kind := "reset"
+	if _, imported := p.origin[userID]; imported {
+		kind = "activation"
+	}
+	c := &lontar.OneTimeCode{UserID: userID, Kind: kind, Code: rand.Text()[:8], ExpiresAt: time.Now().Add(time.Hour)}
+	p.Codes[userID] = c.Code
+	return c, nil
 }
 
 // FakeFinals stands in for the quizzes feature's final quizzes.
