@@ -1,15 +1,19 @@
 package cohorts
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"mime"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"lontar"
 	"lontar/courses"
+	"lontar/csvexport"
 	"lontar/enrollments"
 	"lontar/httpapi"
 )
@@ -45,6 +49,7 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Post("/cohorts/join", h.joinCohort)
 	api.Get("/cohorts/:id", h.getCohort)                               // the cohort's trainers, admin
 	api.Get("/cohorts/:id/roster", h.roster)                           // the cohort's trainers, admin
+	api.Get("/cohorts/:id/roster.csv", h.rosterCSV)                    // the cohort's trainers, admin
 	api.Post("/cohorts/:id/participants/import", h.importParticipants) // the cohort's trainers, admin
 	api.Post("/cohorts/:id/participants/:user_id/code", h.issueCode)   // the cohort's trainers, admin
 	api.Get("/me/invitations", h.invitations)                          // the invited person
@@ -190,6 +195,52 @@ func (h *Handler) roster(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(roster)
+}
+
+// rosterCSV is the roster as a spreadsheet: one row per participant and
+// course. Participants typed the names in it, so it is written through
+// csvexport, which keeps any cell from acting as a formula.
+func (h *Handler) rosterCSV(c *fiber.Ctx) error {
+	cohort, err := h.managedCohort(c)
+	if err != nil {
+		return err
+	}
+	roster, err := h.cohorts.Roster(c.UserContext(), cohort)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	w := csvexport.NewWriter(&b)
+	if err := w.Write("status", "name", "phone", "business_name", "sector", "region", "gender",
+		"course_id", "percent", "lessons_done", "lessons_total", "completed_at"); err != nil {
+		return err
+	}
+	for _, e := range roster {
+		person := []string{e.Status, e.Name, e.Phone, e.BusinessName, e.Sector, e.Region, e.Gender}
+		if len(e.Courses) == 0 {
+			if err := w.Write(append(person, "", "", "", "", "")...); err != nil {
+				return err
+			}
+		}
+		for _, rc := range e.Courses {
+			done := ""
+			if rc.CompletedAt != nil {
+				done = rc.CompletedAt.UTC().Format(time.RFC3339)
+			}
+			row := append(slices.Clone(person), rc.CourseID, strconv.Itoa(rc.Percent),
+				strconv.Itoa(rc.LessonsDone), strconv.Itoa(rc.LessonsTotal), done)
+			if err := w.Write(row...); err != nil {
+				return err
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="roster-`+cohort.ID+`.csv"`)
+	// A BOM, so that spreadsheet programs read the file as UTF-8.
+	return c.Send(append([]byte("\xEF\xBB\xBF"), b.Bytes()...))
 }
 
 func (h *Handler) joinCohort(c *fiber.Ctx) error {

@@ -1,6 +1,8 @@
 package cohorts_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strings"
@@ -216,5 +218,46 @@ func TestTrainerIssuesParticipantCodes(t *testing.T) {
 		if r := f.Env.Do(t, http.MethodPost, tt.path, tt.token, nil); r.Status != tt.want {
 			t.Errorf("%s: %d, want %d: %s", name, r.Status, tt.want, r.Body)
 		}
+	}
+}
+
+// The roster as CSV neutralises cells a spreadsheet would run, and keeps
+// the rest as typed.
+func TestRosterCSVNeutralisesFormulas(t *testing.T) {
+	f := newFixture(t)
+	course := f.MustCourse(t, "jualan", "inst-a", "l1")
+	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
+	_, other := f.User(t, lontar.RoleTrainer, "inst-b")
+	cohort := mustCohort(t, f, trainer, cohortBody([]string{course.ID}, today(0), today(10)))
+	importCSV(t, f, trainer, cohort.ID, "name,phone,business_name,sector,region\n"+
+		"Maria,081255550001,\"=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\",tenun,"+kupang+"\n"+
+		"Ani,081255550002,@SUM(A1),kuliner,"+kupang+"\n"+
+		"Dewi,081255550003,-2+3,kuliner,"+kupang+"\n"+
+		"Sari,081255550004,Kue Sari,kuliner,"+kupang+"\n")
+	r := f.Env.Do(t, http.MethodGet, "/api/v1/cohorts/"+cohort.ID+"/roster.csv", trainer, nil)
+	if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") ||
+		r.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("roster.csv: %d %v", r.Status, r.Header)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\xEF\xBB\xBF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := map[string]bool{}
+	for _, rec := range recs[1:] {
+		cells[rec[3]] = true
+		for _, cell := range rec {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && cell != "+6281255550001" && !strings.HasPrefix(cell, "+62") {
+				t.Errorf("a cell a spreadsheet would run: %q", cell)
+			}
+		}
+	}
+	for _, want := range []string{`'=HYPERLINK("http://x","klik")`, "'@SUM(A1)", "'-2+3", "Kue Sari"} {
+		if !cells[want] {
+			t.Errorf("business names %v lack %q", cells, want)
+		}
+	}
+	if r := f.Env.Do(t, http.MethodGet, "/api/v1/cohorts/"+cohort.ID+"/roster.csv", other, nil); r.Status != http.StatusForbidden {
+		t.Fatalf("another institution's trainer: %d", r.Status)
 	}
 }
