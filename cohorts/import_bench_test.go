@@ -49,7 +49,7 @@ func newRealImport(tb testing.TB, db *mongo.Database) *realImport {
 		}
 	}
 	enrollments.NewHandler(enr, nil).Register(env.API())
-	cohorts.NewHandler(cs, catalog, enr, users, users).Register(env.API())
+	cohorts.NewHandler(cs, enr, users, users).Register(env.API())
 	course := publishCourse(tb, publish)
 	ri := &realImport{env: env, users: users, cohorts: cs,
 		trainer: env.Token(tb, lontar.Caller{UserID: "utrainer", Role: lontar.RoleTrainer, Institution: "inst-a"})}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"lontar"
+	"lontar/accounts"
 	"lontar/internal/coursetest"
 )
 
@@ -52,8 +53,8 @@ func TestImportInvitesExistingAccounts(t *testing.T) {
 	second := mustCohort(t, f, trainer, cohortBody([]string{course.ID}, today(0), today(10)))
 	yuli, yuliTok := f.Learner(t)
 	beni, beniTok := f.Learner(t)
-	pYuli, _ := f.People.Person(t.Context(), yuli)
-	pBeni, _ := f.People.Person(t.Context(), beni)
+	pYuli, _ := f.Users.Person(t.Context(), yuli)
+	pBeni, _ := f.Users.Person(t.Context(), beni)
 	csv := "name,phone,business_name,sector,region\n" +
 		"Yuli dari CSV," + pYuli.Phone + ",Sei CSV,kuliner," + kupang + "\n" +
 		"Beni," + pBeni.Phone + ",Tenun,tenun," + kupang + "\n"
@@ -126,10 +127,13 @@ func TestImportNeverEnrollsStaff(t *testing.T) {
 	cohort := mustCohort(t, f, trainer, cohortBody([]string{course.ID}, today(0), today(10)))
 	var csv strings.Builder
 	csv.WriteString("name,phone,business_name,sector,region\n")
-	for _, role := range []lontar.Role{lontar.RoleTrainer, lontar.RoleAgency, lontar.RoleAdmin} {
-		id, _ := f.User(t, role, "inst-b")
-		p, _ := f.People.Person(t.Context(), id)
-		fmt.Fprintf(&csv, "Staf,%s,Kantor,jasa,%s\n", p.Phone, kupang)
+	for i, role := range []lontar.Role{lontar.RoleTrainer, lontar.RoleAgency, lontar.RoleAdmin} {
+		phone := fmt.Sprintf("08139999000%d", i)
+		if _, err := f.Users.CreateUser(t.Context(), accounts.CreateUserInput{Phone: phone, Name: "Staf",
+			Password: "tenun-amarasi", Role: role, Institution: "inst-b"}); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&csv, "Staf,%s,Kantor,jasa,%s\n", phone, kupang)
 	}
 	out := importCSV(t, f, trainer, cohort.ID, csv.String())
 	if out.Skipped != 3 || out.Invited+out.Enrolled+out.Created != 0 {
@@ -200,7 +204,10 @@ func TestTrainerIssuesParticipantCodes(t *testing.T) {
 	if r.Status != http.StatusCreated || code.Kind != "activation" || code.Code == "" || code.Code == out.Results[0].ActivationCode {
 		t.Fatalf("new activation code: %d %s", r.Status, r.Body)
 	}
-	f.People.Activate(id)
+	phone := out.Results[0].Phone
+	if _, _, err := f.Users.Activate(t.Context(), accounts.ActivateInput{Phone: phone, Code: code.Code, Password: "tenun-amarasi"}); err != nil {
+		t.Fatal(err)
+	}
 	r = f.Env.Do(t, http.MethodPost, path, trainer, nil)
 	r.JSON(t, &code)
 	if r.Status != http.StatusCreated || code.Kind != "reset" {

@@ -212,7 +212,7 @@ func TestCompletionNeedsEveryLessonAndTheFinal(t *testing.T) {
 	f := newFixture(t)
 	ctx := mongotest.Context(t)
 	course := f.MustCourse(t, "buku", "inst-a", "l1,l2")
-	f.Finals.Set(course.ID, "final")
+	f.SetFinal(t, course.ID, "final")
 	user, token := f.Learner(t)
 	f.Enroll(t, token, course.ID)
 	complete := func(l string) coursetest.EnrollmentJSON { return f.Complete(t, token, course.ID, l) }
@@ -306,7 +306,7 @@ func TestReplayedPassingFinalCompletesTheCourse(t *testing.T) {
 	f := newFixture(t)
 	ctx := mongotest.Context(t)
 	course := f.MustCourse(t, "buku", "inst-a", "l1")
-	f.Finals.Set(course.ID, "final")
+	f.SetFinal(t, course.ID, "final")
 	user, token := f.Learner(t)
 	f.Enroll(t, token, course.ID)
 	f.Complete(t, token, course.ID, "l1")
