@@ -1,6 +1,8 @@
 package lontar_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"lontar"
@@ -32,5 +34,21 @@ func TestCleanName(t *testing.T) {
 	}
 	if _, msg := lontar.CleanNameField("\u200b"); msg == nil {
 		t.Error("an optional field of only a zero-width space was accepted")
+	}
+}
+
+// Validation messages say formats as people write them, never Go's.
+func TestDateMessageInWords(t *testing.T) {
+	type in struct {
+		StartsOn string `json:"starts_on" validate:"required,datetime=2006-01-02"`
+	}
+	err := lontar.Validate(&in{StartsOn: "1 Mei"})
+	var e *lontar.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("%v", err)
+	}
+	msg := e.Fields["starts_on"]
+	if strings.Contains(msg.ID+msg.EN, "2006") || !strings.Contains(msg.EN, "YYYY-MM-DD") || !strings.Contains(msg.ID, "TTTT-BB-HH") {
+		t.Fatalf("message: %+v", msg)
 	}
 }
