@@ -72,9 +72,13 @@ func (s *Store) Import(ctx context.Context, c *Cohort, rows []participantRow, pa
 		case a.Created:
 			r.Status, r.UserID, r.ActivationCode = ImportCreated, a.UserID, a.ActivationCode
 			enroll, enrollPos = append(enroll, p), append(enrollPos, i)
-		case slices.Contains(c.Members, a.UserID) || (!a.Activated && a.Origin == importOrigin(c)):
-			// In the class already, or made by an earlier run of this
-			// class's import and not yet taken by anyone: finish enrolling.
+		case slices.Contains(c.Members, a.UserID):
+			// In the class already: nothing to do, and their roster entry
+			// keeps what it says.
+			r.Status, r.UserID = ImportEnrolled, a.UserID
+		case !a.Activated && a.Origin == importOrigin(c):
+			// Made by an earlier run of this class's import that stopped
+			// half way, and not yet taken by anyone: finish enrolling.
 			r.Status, r.UserID = ImportEnrolled, a.UserID
 			enroll, enrollPos = append(enroll, p), append(enrollPos, i)
 		default:

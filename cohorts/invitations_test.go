@@ -268,3 +268,26 @@ func TestRosterCSVNeutralisesFormulas(t *testing.T) {
 		t.Fatalf("another institution's trainer: %d", r.Status)
 	}
 }
+
+// Importing someone who joined by code leaves their roster entry (their
+// own profile) as it is.
+func TestImportOfAMemberChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	course := f.MustCourse(t, "jualan", "inst-a", "l1")
+	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
+	cohort := mustCohort(t, f, trainer, cohortBody([]string{course.ID}, today(0), today(10)))
+	id, token := f.Learner(t)
+	if r := f.Env.Do(t, http.MethodPost, "/api/v1/cohorts/join", token, map[string]string{"code": cohort.JoinCode}); r.Status != http.StatusOK {
+		t.Fatalf("join: %d %s", r.Status, r.Body)
+	}
+	p, _ := f.Users.Person(t.Context(), id)
+	out := importCSV(t, f, trainer, cohort.ID, "name,phone,business_name,sector,region\nNama Lain,"+p.Phone+",Usaha Lain,jasa,"+kupang+"\n")
+	if out.Enrolled != 1 || out.Invited != 0 {
+		t.Fatalf("import of a member: %+v", out)
+	}
+	var roster []rosterJSON
+	f.Env.Do(t, http.MethodGet, "/api/v1/cohorts/"+cohort.ID+"/roster", trainer, nil).JSON(t, &roster)
+	if len(roster) != 1 || roster[0].Name != p.Name || roster[0].BusinessName != p.Profile.BusinessName {
+		t.Fatalf("roster after importing a member: %+v", roster)
+	}
+}
