@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -144,8 +145,8 @@ func (s *Store) Invitations(ctx context.Context, userID string, lang lontar.Lang
 		if err != nil {
 			return nil, err
 		}
-		if c.ended(time.Now()) {
-			continue
+		if c.ended(time.Now()) || slices.Contains(c.Members, userID) {
+			continue // over, or joined by code meanwhile
 		}
 		v := InvitationView{CohortID: c.ID, CohortName: c.Name, Institution: c.Institution, StartsOn: c.StartsOn,
 			EndsOn: c.EndsOn, Courses: []InvitedCourse{}, InvitedAt: inv.InvitedAt}
