@@ -129,7 +129,19 @@ func TestCertificateForASeededCourse(t *testing.T) {
 	// once, however many passing attempts race.
 	final := course + "-final"
 	answers := finalAnswers(t, s, admin, final)
+	// Wrong answers to the true/false and numeric questions, none to the rest.
 	wrong := map[string]any{}
+	for id, a := range answers {
+		switch v := a.(type) {
+		case bool:
+			wrong[id] = !v
+		case float64:
+			wrong[id] = v + 12345
+		}
+	}
+	if len(wrong) == 0 {
+		t.Fatal("the final has no true/false or numeric question to get wrong")
+	}
 	if r := s.Do(t, "POST", "/api/v1/quizzes/"+final+"/attempts", learner, map[string]any{"answers": wrong}); r.Status != 201 {
 		t.Fatalf("failed attempt: %d %s", r.Status, r.Body)
 	}
