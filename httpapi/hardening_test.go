@@ -71,10 +71,22 @@ func TestInvalidUTF8IsRefused(t *testing.T) {
 	for _, body := range [][]byte{
 		[]byte("{\"name\":\"Ina \xff\xfe\"}"),
 		[]byte("{\"name\":\"Ina\",\"x\":\"\xc3\"}"),
+		[]byte(`{"name":"Ina \ud800"}`),       // half a surrogate pair, escaped
+		[]byte(`{"name":"Ina \udc00\ud800"}`), // the halves in the wrong order
+		[]byte(`{"name":"Ina \ud83d\u0041"}`), // a high half with no low one
 	} {
 		status, eb, raw, _ := call(t, app, "POST", "/echo", "application/json", body, "en")
 		if status != 400 || eb.Error.Code != "bad_request" || !strings.Contains(eb.Error.Message, "UTF-8") {
 			t.Errorf("%q: %d %s", body, status, raw)
+		}
+	}
+}
+
+func TestValidEscapesAreAccepted(t *testing.T) {
+	app := newApp(io.Discard)
+	for _, body := range []string{`{"name":"Ina \ud83d\ude00"}`, `{"name":"Ina \\ud800"}`, `{"name":"Ina\n\u00e9"}`} {
+		if status, _, raw, _ := call(t, app, "POST", "/echo", "application/json", []byte(body), "en"); status != 200 {
+			t.Errorf("%s: %d %s", body, status, raw)
 		}
 	}
 }
