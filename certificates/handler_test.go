@@ -153,6 +153,17 @@ func TestMyCertificates(t *testing.T) {
 
 func TestIssuerProfileAndJWKS(t *testing.T) {
 	e := newEnv(t)
+	// Before it issued anything, and for a name nobody issues under, there
+	// is no issuer: Lontar's domain must not vouch for any name in a URL.
+	for _, inst := range []string{"Politeknik%20Negeri%20Kupang", "Universitas%20Palsu", "%3Cscript%3E"} {
+		if r := e.Do(t, "GET", "/api/v1/issuers/"+inst, "", nil); r.Status != 404 || !strings.Contains(string(r.Body), `"not_found"`) {
+			t.Errorf("unknown issuer %s: %d %s", inst, r.Status, r.Body)
+		}
+	}
+	if r := e.Do(t, "GET", "/api/v1/issuers/lontar", "", nil); r.Status != 200 || !strings.Contains(string(r.Body), `"Lontar"`) {
+		t.Errorf("platform issuer: %d %s", r.Status, r.Body)
+	}
+	mustCertify(t, e, completion("u1"))
 	var p map[string]any
 	e.Do(t, "GET", "/api/v1/issuers/Politeknik%20Negeri%20Kupang", "", nil).JSON(t, &p)
 	if p["name"] != "Politeknik Negeri Kupang" || p["id"] != testPublicURL+"/api/v1/issuers/Politeknik%20Negeri%20Kupang" {

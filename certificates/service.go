@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"lontar"
@@ -47,12 +48,33 @@ type Service struct {
 	cfg   Config
 	pdfs  *pdfCache
 	now   func() time.Time
+	// issuers holds institutions known to have issued: certificates are
+	// never deleted, so an issuer once seen stays one.
+	issuers sync.Map
 }
 
 // NewService returns a Service.
 func NewService(store *Store, keys *Keys, cfg Config) *Service {
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	return &Service{store: store, keys: keys, cfg: cfg, pdfs: newPDFCache(256), now: time.Now}
+}
+
+// IssuerName returns the name of an institution that has issued a
+// certificate (or the platform), as its Open Badges Profile shows it; not
+// found for any other name, so Lontar's domain never vouches for an issuer
+// it does not know.
+func (s *Service) IssuerName(ctx context.Context, institution string) (string, error) {
+	if _, ok := s.issuers.Load(institution); !ok && institution != PlatformInstitution {
+		issued, err := s.store.hasIssued(ctx, institution)
+		if err != nil {
+			return "", err
+		}
+		if !issued {
+			return "", lontar.NotFound("Penerbit", "Issuer")
+		}
+		s.issuers.Store(institution, true)
+	}
+	return (&Certificate{Institution: institution}).InstitutionName(), nil
 }
 
 // Keys returns the signing keys.
