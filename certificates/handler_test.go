@@ -84,6 +84,11 @@ func TestRevocationRightsAndEffects(t *testing.T) {
 		{"another institution's trainer", e.Token(t, otherTrainer), reason, 403},
 		{"agency", e.Token(t, agency), reason, 403},
 		{"no reason", e.Token(t, lontarTrainer), map[string]string{"reason": "  "}, 422},
+		// The reason is shown on the public page and the PDF: no NUL, no
+		// line breaks, no right-to-left override that turns its words around.
+		{"control characters", e.Token(t, lontarTrainer), map[string]string{"reason": "Peserta\u0000 tidak hadir"}, 422},
+		{"right-to-left override", e.Token(t, lontarTrainer), map[string]string{"reason": "Peserta \u202etidak hadir\u202c sendiri"}, 422},
+		{"line break", e.Token(t, lontarTrainer), map[string]string{"reason": "Peserta\ntidak hadir"}, 422},
 		{"not json", e.Token(t, lontarTrainer), "reason", 400},
 	} {
 		if r := e.Do(t, "POST", path, tt.token, tt.body); r.Status != tt.want {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"lontar"
 )
@@ -204,6 +205,15 @@ func (s *Service) Revoke(ctx context.Context, caller *lontar.Caller, typed strin
 	in.Reason = strings.TrimSpace(in.Reason)
 	if err := lontar.Validate(&in); err != nil {
 		return nil, err
+	}
+	// The reason is printed on the public page and the PDF: characters
+	// that break lines or turn text around there are refused.
+	if strings.ContainsFunc(in.Reason, func(r rune) bool {
+		return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Co, unicode.Cs)
+	}) {
+		return nil, lontar.FieldErrors(map[string]lontar.Text{"reason": lontar.T(
+			"Alasan tidak boleh berisi baris baru, tab atau karakter tak terlihat.",
+			"The reason cannot contain line breaks, tabs or invisible characters.")})
 	}
 	c, err := s.Get(ctx, typed)
 	if err != nil {
