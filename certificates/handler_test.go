@@ -83,6 +83,8 @@ func TestRevocationRightsAndEffects(t *testing.T) {
 		{"the learner", learner, reason, 403},
 		{"another institution's trainer", e.Token(t, otherTrainer), reason, 403},
 		{"agency", e.Token(t, agency), reason, 403},
+		// Who may not revoke hears so whatever they send.
+		{"another institution's trainer, no reason", e.Token(t, otherTrainer), map[string]string{"reason": ""}, 403},
 		{"no reason", e.Token(t, lontarTrainer), map[string]string{"reason": "  "}, 422},
 		// The reason is shown on the public page and the PDF: no NUL, no
 		// line breaks, no right-to-left override that turns its words around.

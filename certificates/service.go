@@ -202,6 +202,14 @@ func CanRevoke(caller *lontar.Caller, c *Certificate) bool {
 
 // Revoke withdraws the certificate with the typed code, for the reason given.
 func (s *Service) Revoke(ctx context.Context, caller *lontar.Caller, typed string, in RevokeInput) (*Certificate, error) {
+	// Rights first: someone who may not revoke hears 403 whatever they send.
+	c, err := s.Get(ctx, typed)
+	if err != nil {
+		return nil, err
+	}
+	if !CanRevoke(caller, c) {
+		return nil, lontar.ErrForbidden
+	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if err := lontar.Validate(&in); err != nil {
 		return nil, err
@@ -214,13 +222,6 @@ func (s *Service) Revoke(ctx context.Context, caller *lontar.Caller, typed strin
 		return nil, lontar.FieldErrors(map[string]lontar.Text{"reason": lontar.T(
 			"Alasan tidak boleh berisi baris baru, tab atau karakter tak terlihat.",
 			"The reason cannot contain line breaks, tabs or invisible characters.")})
-	}
-	c, err := s.Get(ctx, typed)
-	if err != nil {
-		return nil, err
-	}
-	if !CanRevoke(caller, c) {
-		return nil, lontar.ErrForbidden
 	}
 	c, err = s.store.revoke(ctx, c.ID, Revocation{At: s.now().UTC().Truncate(time.Millisecond), By: caller.UserID, Reason: in.Reason})
 	if err != nil {
