@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -118,5 +119,112 @@ func TestBrowserCertificateScreen(t *testing.T) {
 	screenshot(t, ctx, "cert-verify")
 	if text != "Maria Goreti Ndun" {
 		t.Fatalf("verify page shows %q", text)
+	}
+}
+
+// A trainer on a phone opens a class's certificates from the roster,
+// sees who has one and what the others still miss, and revokes one with a
+// reason, which the public verify page then shows.
+func TestBrowserTrainerRevokesACertificate(t *testing.T) {
+	ctx := browser(t)
+	s := startServer(t, map[string]string{
+		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
+	admin := login(t, s, "081300000001", "admin-lontar-kupang")
+	s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
+		"password": "politeknik-kupang", "role": "trainer", "institution": "Politeknik Negeri Kupang"})
+	trainer := login(t, s, "081300000002", "politeknik-kupang")
+	// The polytechnic's own course (no final quiz: the last lesson completes it).
+	const course = "foto-tenun"
+	lesson := func(id, title string) map[string]any {
+		return map[string]any{"id": id, "title": map[string]string{"id": title}, "est_minutes": 20,
+			"body": map[string]string{"id": title + ": cahaya pagi dari jendela, kain dibentangkan rata."}}
+	}
+	if r := s.Do(t, "POST", "/api/v1/courses", trainer, map[string]any{"id": course, "topic": "content",
+		"title":   map[string]string{"id": "Memotret kain tenun", "en": "Photographing ikat"},
+		"summary": map[string]string{"id": "Foto yang menjual"},
+		"modules": []any{map[string]any{"id": "m1", "title": map[string]string{"id": "Foto"},
+			"lessons": []any{lesson("cahaya", "Cahaya"), lesson("sudut", "Sudut"), lesson("detail", "Detail motif")}}},
+	}); r.Status != 201 {
+		t.Fatalf("course: %d %s", r.Status, r.Body)
+	}
+	if r := s.Do(t, "POST", "/api/v1/courses/"+course+"/publish", trainer, nil); r.Status != 200 {
+		t.Fatalf("publish: %d %s", r.Status, r.Body)
+	}
+	r := s.Do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Penenun Oesapa", "course_ids": []string{course},
+		"starts_on": "2026-01-01", "ends_on": "2099-12-31", "region": "5371040"})
+	var cohort struct {
+		ID       string `json:"id"`
+		JoinCode string `json:"join_code"`
+	}
+	r.JSON(t, &cohort)
+	if r.Status != 201 {
+		t.Fatalf("cohort: %d %s", r.Status, r.Body)
+	}
+	done := register(t, s, "081234567003", "Yuliana Bani", "tenun", "5371040", "f")
+	busy := register(t, s, "081234567004", "Agustina Tefa", "tenun", "5371040", "f")
+	for _, tok := range []string{done, busy} {
+		if r := s.Do(t, "POST", "/api/v1/cohorts/join", tok, map[string]string{"code": cohort.JoinCode}); r.Status != 200 {
+			t.Fatalf("join: %d %s", r.Status, r.Body)
+		}
+	}
+	lessons := courseLessons(t, s, course)
+	for _, id := range lessons {
+		s.Do(t, "POST", "/api/v1/courses/"+course+"/lessons/"+id+"/complete", done, nil)
+	}
+	s.Do(t, "POST", "/api/v1/courses/"+course+"/lessons/"+lessons[0]+"/complete", busy, nil)
+	var mine []struct {
+		Code        string `json:"code"`
+		Institution string `json:"institution"`
+	}
+	s.Do(t, "GET", "/api/v1/me/certificates", done, nil).JSON(t, &mine)
+	if len(mine) != 1 || mine[0].Institution != "Politeknik Negeri Kupang" {
+		t.Fatalf("the learner's certificates: %+v", mine)
+	}
+
+	var issued, pending, revoked string
+	must := func(step string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			screenshot(t, ctx, "trainer-cert-failed-"+strings.ReplaceAll(step, " ", "-"))
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	must("log in and open the class's certificates",
+		chromedp.EmulateViewport(360, 640, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(s.URL+"/masuk"),
+		chromedp.WaitVisible(`#f-phone`, chromedp.ByQuery),
+		fill(`#f-phone`, "081300000002"),
+		fill(`#f-password`, "politeknik-kupang"),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[href="/profil"]`, chromedp.ByQuery),
+		chromedp.Navigate(s.URL+"/pelatih/"+cohort.ID),
+		chromedp.WaitVisible(`a[href="/pelatih/`+cohort.ID+`/sertifikat"]`, chromedp.ByQuery),
+		chromedp.Click(`a[href="/pelatih/`+cohort.ID+`/sertifikat"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cert-issued li`, chromedp.ByQuery),
+		chromedp.Text(`.cert-issued`, &issued, chromedp.ByQuery),
+		chromedp.Text(`.cert-pending`, &pending, chromedp.ByQuery),
+	)
+	screenshot(t, ctx, "trainer-certificates")
+	if !strings.Contains(issued, "Yuliana Bani") || !strings.Contains(issued, mine[0].Code) {
+		t.Fatalf("issued list: %q", issued)
+	}
+	if !strings.Contains(pending, "Agustina Tefa") || !strings.Contains(pending, fmt.Sprintf("%d pelajaran", len(lessons)-1)) ||
+		strings.Contains(pending, "kuis akhir") {
+		t.Fatalf("pending list: %q", pending)
+	}
+	must("revoke with a reason",
+		chromedp.Evaluate(`window.confirm = () => true`, nil),
+		fill(`.cert-issued textarea`, "Ujian akhir dikerjakan orang lain"),
+		chromedp.Click(`.cert-issued form button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cert-revoked li`, chromedp.ByQuery),
+		chromedp.Text(`.cert-revoked`, &revoked, chromedp.ByQuery),
+	)
+	screenshot(t, ctx, "trainer-revoked")
+	if !strings.Contains(revoked, "Yuliana Bani") || !strings.Contains(revoked, "Ujian akhir dikerjakan orang lain") {
+		t.Fatalf("revoked list: %q", revoked)
+	}
+	page := string(s.Do(t, "GET", "/verify/"+mine[0].Code, "", nil).Body)
+	if !strings.Contains(page, "DICABUT") || !strings.Contains(page, "Ujian akhir dikerjakan orang lain") {
+		t.Fatal("the verify page does not show the revocation")
 	}
 }
