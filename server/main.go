@@ -12,8 +12,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"runtime"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
