@@ -25,6 +25,8 @@ type Store struct {
 	DB       *mongo.Database
 	Embedded bool
 	stop     func()
+	// dbDir holds the embedded store's SQLite files.
+	dbDir string
 }
 
 // Options say which store to open.
@@ -63,7 +65,19 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		stop()
 		return nil, fmt.Errorf("database: connect to embedded store: %w", err)
 	}
-	return &Store{Client: client, DB: client.Database(o.DBName), Embedded: true, stop: stop}, nil
+	abs, _ := filepath.Abs(filepath.Join(o.DataDir, "db"))
+	return &Store{Client: client, DB: client.Database(o.DBName), Embedded: true, stop: stop, dbDir: abs}, nil
+}
+
+// IndexIDLookups gives every collection of the embedded store created so
+// far its _id lookup index now (see idIndexer), instead of within the
+// next two seconds; call it once the app's collections exist. On MongoDB
+// it does nothing.
+func (s *Store) IndexIDLookups(ctx context.Context) error {
+	if !s.Embedded {
+		return nil
+	}
+	return (&idIndexer{dir: s.dbDir}).indexAll(ctx)
 }
 
 // Ping reports whether the store answers.
@@ -122,6 +136,11 @@ func StartEmbedded(ctx context.Context, dir, synchronous string, logger *slog.Lo
 		defer close(done)
 		_ = f.Run(runCtx)
 	}()
+	indexed := make(chan struct{})
+	go func() {
+		defer close(indexed)
+		(&idIndexer{dir: abs, logger: logger}).run(runCtx)
+	}()
 	uri, err := waitURI(f, done)
 	if listener.Unix != "" {
 		// The driver wants the socket path escaped in the host part.
@@ -130,11 +149,13 @@ func StartEmbedded(ctx context.Context, dir, synchronous string, logger *slog.Lo
 	if err != nil {
 		cancel()
 		<-done
+		<-indexed
 		return "", nil, err
 	}
 	stop := func() {
 		cancel()
 		<-done
+		<-indexed
 	}
 	return uri, stop, nil
 }

@@ -57,6 +57,9 @@ func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *sl
 			return nil, fmt.Errorf("ensure indexes: %w", err)
 		}
 	}
+	if err := store.IndexIDLookups(ctx); err != nil {
+		return nil, fmt.Errorf("index _id lookups: %w", err)
+	}
 	if cfg.BootstrapAdminPhone != "" {
 		if err := users.EnsureBootstrapAdmin(ctx, cfg.BootstrapAdminPhone, cfg.BootstrapAdminPassword); err != nil {
 			return nil, fmt.Errorf("bootstrap admin: %w", err)
