@@ -59,8 +59,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := mongo.Connect(options.Client().ApplyURI(uri).
-		SetMaxPoolSize(1).SetMinPoolSize(1).SetAppName("lontar"))
+	client, err := ConnectEmbedded(uri)
 	if err != nil {
 		stop()
 		return nil, fmt.Errorf("database: connect to embedded store: %w", err)
