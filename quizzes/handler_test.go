@@ -3,7 +3,9 @@ package quizzes_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
@@ -311,6 +313,9 @@ func TestOfflineSubmissionAppliedOnce(t *testing.T) {
 func TestGIFTImportAndExport(t *testing.T) {
 	e := newEnv(t)
 	src, err := os.ReadFile("../../shared/testdata/gift/moodle-examples.gift.txt")
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip("../../shared/testdata is absent: skipping the Moodle GIFT examples")
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
