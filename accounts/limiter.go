@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -69,9 +70,8 @@ func (l *Limiter) add(ctx context.Context, key string, win time.Duration) (windo
 	for range 3 {
 		// Within a live window, or with none yet: one atomic upsert, so
 		// concurrent attempts are each counted.
-		err := l.coll.FindOneAndUpdate(ctx, bson.M{"_id": key, "expires_at": bson.M{"$gt": now}},
-			bson.M{"$inc": bson.M{"count": 1}, "$setOnInsert": bson.M{"expires_at": now.Add(win)}},
-			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&w)
+		err := database.UpdateIf(ctx, l.coll, key, bson.M{"expires_at": bson.M{"$gt": now}},
+			bson.M{"$inc": bson.M{"count": 1}, "$setOnInsert": bson.M{"expires_at": now.Add(win)}}, true, &w)
 		if err == nil {
 			return w, nil
 		}
@@ -80,9 +80,9 @@ func (l *Limiter) add(ctx context.Context, key string, win time.Duration) (windo
 		}
 		// An expired window holds the _id: restart it, guarded on its
 		// expiry so that of concurrent restarts one wins, then count.
-		_, err = l.coll.UpdateOne(ctx, bson.M{"_id": key, "expires_at": bson.M{"$lte": now}},
-			bson.M{"$set": bson.M{"count": 0, "expires_at": now.Add(win)}})
-		if err != nil {
+		err = database.UpdateIf(ctx, l.coll, key, bson.M{"expires_at": bson.M{"$lte": now}},
+			bson.M{"$set": bson.M{"count": 0, "expires_at": now.Add(win)}}, false, nil)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 			return w, fmt.Errorf("accounts: start rate window: %w", err)
 		}
 	}

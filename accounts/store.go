@@ -286,11 +286,11 @@ func (s *Store) Rotate(ctx context.Context, token string) (*User, string, error)
 		return nil, "", ErrBadRefresh
 	}
 	// Spend it with one guarded update: of two concurrent uses, one wins.
-	res, err := s.tokens.UpdateOne(ctx, bson.M{"_id": rt.Hash, "used_at": nil}, bson.M{"$set": bson.M{"used_at": now}})
-	if err != nil {
+	err = database.UpdateIf(ctx, s.tokens, rt.Hash, bson.M{"used_at": nil}, bson.M{"$set": bson.M{"used_at": now}}, false, nil)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, "", fmt.Errorf("accounts: spend refresh token: %w", err)
 	}
-	if res.ModifiedCount == 0 {
+	if err != nil {
 		if err := s.revoke(ctx, rt.SessionID); err != nil {
 			return nil, "", err
 		}
