@@ -147,7 +147,7 @@ func (s *Store) ByPhone(ctx context.Context, phone string) (*User, error) {
 	var p struct {
 		UserID string `bson:"user_id"`
 	}
-	err := s.phones.FindOne(ctx, bson.M{"_id": phone}).Decode(&p)
+	err := database.Reads(s.phones).FindOne(ctx, bson.M{"_id": phone}).Decode(&p)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, errUserNotFound
 	}

@@ -86,7 +86,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close disconnects and stops the embedded server, if any.
 func (s *Store) Close(ctx context.Context) error {
-	err := s.Client.Disconnect(ctx)
+	err := errors.Join(disconnectEmbedded(ctx, s.Client), s.Client.Disconnect(ctx))
 	if s.stop != nil {
 		s.stop()
 	}

@@ -26,8 +26,18 @@ import (
 // store belongs to this one process, and a field a guard reads is only
 // ever written by guarded updates (callers keep it so).
 
-// embeddedClients are the clients connected to an embedded store.
-var embeddedClients sync.Map // *mongo.Client → true
+// embeddedClients maps each client writing to an embedded store to the
+// pool of connections that read from it (see Reads).
+var embeddedClients sync.Map // *mongo.Client → *mongo.Client
+
+// readCollections caches Reads' answers.
+var readCollections sync.Map // *mongo.Collection → *mongo.Collection
+
+// ReadPoolSize is how many connections read from the embedded store.
+// Reads never lose anything, so they need not wait behind writes (each an
+// fsync) on the one writing connection; more connections than this only
+// contend for the CPU that decoding needs.
+const ReadPoolSize = 8
 
 // docLocks serialise guarded updates per document. They are process-wide
 // like the embedded store they protect; striping bounds their number.
@@ -47,15 +57,22 @@ func docLock(coll *mongo.Collection, id string) *sync.Mutex {
 	return &docLocks[h.Sum64()%uint64(len(docLocks))]
 }
 
-// ConnectEmbedded connects to the embedded store at uri through exactly
-// one connection (see Open) and marks the client so that UpdateIf knows.
+// ConnectEmbedded connects to the embedded store at uri: the client it
+// returns writes through exactly one connection (see Open), and Reads
+// gives the pool of connections that read. UpdateIf knows the client.
 func ConnectEmbedded(uri string) (*mongo.Client, error) {
 	client, err := mongo.Connect(options.Client().ApplyURI(uri).
 		SetMaxPoolSize(1).SetMinPoolSize(1).SetAppName("lontar"))
 	if err != nil {
 		return nil, err
 	}
-	embeddedClients.Store(client, true)
+	reads, err := mongo.Connect(options.Client().ApplyURI(uri).
+		SetMaxPoolSize(ReadPoolSize).SetAppName("lontar-reads"))
+	if err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	embeddedClients.Store(client, reads)
 	return client, nil
 }
 
@@ -63,6 +80,33 @@ func ConnectEmbedded(uri string) (*mongo.Client, error) {
 func IsEmbedded(db *mongo.Database) bool {
 	_, ok := embeddedClients.Load(db.Client())
 	return ok
+}
+
+// Reads returns coll as seen through the embedded store's pool of reading
+// connections, or coll itself on MongoDB (whose driver pools anyway).
+// Only reads may go through it: concurrent writes to one document lose
+// updates on the embedded store unless they share the one connection.
+// A read sees every write acknowledged before it started.
+func Reads(coll *mongo.Collection) *mongo.Collection {
+	if r, ok := readCollections.Load(coll); ok {
+		return r.(*mongo.Collection)
+	}
+	reads, ok := embeddedClients.Load(coll.Database().Client())
+	if !ok {
+		return coll
+	}
+	r := reads.(*mongo.Client).Database(coll.Database().Name()).Collection(coll.Name())
+	readCollections.Store(coll, r)
+	return r
+}
+
+// disconnectEmbedded closes the reading pool of an embedded store's client.
+func disconnectEmbedded(ctx context.Context, client *mongo.Client) error {
+	reads, ok := embeddedClients.LoadAndDelete(client)
+	if !ok {
+		return nil
+	}
+	return reads.(*mongo.Client).Disconnect(ctx)
 }
 
 // ErrGuardFailed is what UpdateIf returns with upsert when the document
@@ -91,7 +135,9 @@ func UpdateIf(ctx context.Context, coll *mongo.Collection, id string, guard, upd
 	mu := docLock(coll, id)
 	mu.Lock()
 	defer mu.Unlock()
-	raw, err := coll.FindOne(ctx, bson.M{"_id": id}).Raw()
+	// The read may use the reading pool: the last guarded write to this
+	// document was acknowledged before its writer released the lock.
+	raw, err := Reads(coll).FindOne(ctx, bson.M{"_id": id}).Raw()
 	switch {
 	case errors.Is(err, mongo.ErrNoDocuments) && upsert:
 	case err != nil:

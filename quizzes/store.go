@@ -125,7 +125,7 @@ func (s *Store) courseIndex(ctx context.Context, courseID string) (courseIndex, 
 	}
 	gen := s.cache.generation()
 	var ix courseIndex
-	err := s.index.FindOne(ctx, bson.M{"_id": courseID}).Decode(&ix)
+	err := database.Reads(s.index).FindOne(ctx, bson.M{"_id": courseID}).Decode(&ix)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return ix, fmt.Errorf("quizzes: course index %s: %w", courseID, err)
 	}
@@ -185,7 +185,7 @@ func attemptKey(userID, attemptID string) string { return userID + ":" + attempt
 // attempt returns a stored attempt, or nil when there is none.
 func (s *Store) attempt(ctx context.Context, userID, attemptID string) (*Attempt, error) {
 	var a Attempt
-	err := s.attempts.FindOne(ctx, bson.M{"_id": attemptKey(userID, attemptID)}).Decode(&a)
+	err := database.Reads(s.attempts).FindOne(ctx, bson.M{"_id": attemptKey(userID, attemptID)}).Decode(&a)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, nil
 	}
@@ -203,7 +203,7 @@ type counter struct {
 // AttemptsUsed returns how many attempts the learner has used on a quiz.
 func (s *Store) AttemptsUsed(ctx context.Context, userID, quizID string) (int, error) {
 	var c counter
-	err := s.counters.FindOne(ctx, bson.M{"_id": userID + ":" + quizID}).Decode(&c)
+	err := database.Reads(s.counters).FindOne(ctx, bson.M{"_id": userID + ":" + quizID}).Decode(&c)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return 0, fmt.Errorf("quizzes: attempts used: %w", err)
 	}
@@ -266,7 +266,7 @@ func (s *Store) saveAttempt(ctx context.Context, a *Attempt) (*Attempt, bool, er
 // Attempts returns the learner's attempts at a quiz, oldest first.
 func (s *Store) Attempts(ctx context.Context, userID, quizID string) ([]*Attempt, error) {
 	var c counter
-	err := s.counters.FindOne(ctx, bson.M{"_id": userID + ":" + quizID}).Decode(&c)
+	err := database.Reads(s.counters).FindOne(ctx, bson.M{"_id": userID + ":" + quizID}).Decode(&c)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, nil
 	}

@@ -47,7 +47,7 @@ var listenLine = regexp.MustCompile(`listening on (http://[0-9.:]+)`)
 
 // startServer runs the server with env (LONTAR_ADDR defaults to a free
 // port, LONTAR_DATA_DIR to a fresh directory) and waits for its URL.
-func startServer(t *testing.T, env map[string]string) *server {
+func startServer(t testing.TB, env map[string]string) *server {
 	t.Helper()
 	if env == nil {
 		env = map[string]string{}
@@ -95,7 +95,7 @@ func startServer(t *testing.T, env map[string]string) *server {
 }
 
 // stop sends the equivalent of SIGTERM and waits for a clean exit.
-func (s *server) stop(t *testing.T) {
+func (s *server) stop(t testing.TB) {
 	t.Helper()
 	if s.cancel == nil {
 		return
@@ -118,7 +118,7 @@ type reply struct {
 	Body   []byte
 }
 
-func (r *reply) json(t *testing.T, v any) {
+func (r *reply) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("status %d, not JSON: %v\n%s", r.Status, err, r.Body)
@@ -126,7 +126,7 @@ func (r *reply) json(t *testing.T, v any) {
 }
 
 // do sends one request. body: nil, string (sent as is) or a value (JSON).
-func (s *server) do(t *testing.T, method, path, token string, body any, headers ...string) *reply {
+func (s *server) do(t testing.TB, method, path, token string, body any, headers ...string) *reply {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
