@@ -66,7 +66,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 }
 
 var (
-	errPhoneTaken = lontar.Errorf(lontar.EConflict, "Nomor HP sudah terdaftar.", "Phone number already registered.").
+	errPhoneTaken = lontar.NewError(lontar.EConflict, "Nomor HP sudah terdaftar.", "Phone number already registered.").
 			WithField("phone", "Nomor HP sudah terdaftar. Silakan masuk.", "This phone number is already registered. Please log in.")
 	errUserNotFound = lontar.NotFound("Pengguna", "User")
 )
@@ -90,8 +90,13 @@ func (s *Store) create(ctx context.Context, u *User) error {
 		return fmt.Errorf("accounts: reserve phone: %w", err)
 	}
 	if _, err := s.users.InsertOne(ctx, u); err != nil {
-		// No transactions on the embedded store: undo by hand.
-		_, _ = s.phones.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": u.Phone, "user_id": u.ID})
+		// No transactions on the embedded store: undo by hand. If that
+		// fails too the number stays reserved without a user, which an
+		// operator must know about.
+		if _, derr := s.phones.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": u.Phone, "user_id": u.ID}); derr != nil {
+			return errors.Join(fmt.Errorf("accounts: create user: %w", err),
+				fmt.Errorf("accounts: release phone %s of user %s: %w", u.Phone, u.ID, derr))
+		}
 		if mongo.IsDuplicateKeyError(err) {
 			return errPhoneTaken
 		}
@@ -142,19 +147,30 @@ func (s *Store) Get(ctx context.Context, id string) (*User, error) {
 	return database.FindByID[User](ctx, s.users, id, errUserNotFound, "accounts: get user")
 }
 
-// ByPhone returns the user with a normalised phone number.
+// ByPhone returns the user with a normalized phone number.
 func (s *Store) ByPhone(ctx context.Context, phone string) (*User, error) {
+	id, err := s.phoneOwner(ctx, phone)
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+// phoneOwner returns the id of the user a phone number is reserved for.
+// The reservation is written before the user (see create), so a user
+// being created concurrently already has its id here.
+func (s *Store) phoneOwner(ctx context.Context, phone string) (string, error) {
 	var p struct {
 		UserID string `bson:"user_id"`
 	}
 	err := database.Reads(s.phones).FindOne(ctx, bson.M{"_id": phone}).Decode(&p)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errUserNotFound
+		return "", errUserNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("accounts: find phone: %w", err)
+		return "", fmt.Errorf("accounts: find phone: %w", err)
 	}
-	return s.Get(ctx, p.UserID)
+	return p.UserID, nil
 }
 
 // Person returns how other features show the user.
@@ -188,7 +204,7 @@ func (s *Store) Update(ctx context.Context, id string, in UpdateMe) (*User, erro
 }
 
 // ErrBadCredentials is the one answer to a wrong phone or a wrong password.
-var ErrBadCredentials = lontar.Errorf(lontar.EUnauthenticated,
+var ErrBadCredentials = lontar.NewError(lontar.EUnauthenticated,
 	"Nomor HP atau kata sandi salah.", "Wrong phone number or password.")
 
 // Authenticate checks a phone and password. An unknown phone costs the same
@@ -266,7 +282,7 @@ func (s *Store) issueRefresh(ctx context.Context, sessionID, userID string) (str
 }
 
 // ErrBadRefresh is any refresh token that cannot be used.
-var ErrBadRefresh = lontar.Errorf(lontar.EUnauthenticated,
+var ErrBadRefresh = lontar.NewError(lontar.EUnauthenticated,
 	"Sesi sudah berakhir. Silakan masuk lagi.", "Your session has ended. Please log in again.")
 
 // Rotate spends a refresh token and returns the user and a new one. A token
@@ -345,14 +361,7 @@ const (
 	MaxActivationTries = 5
 )
 
-func newActivationCode() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = activationAlphabet[int(b[i])%len(activationAlphabet)]
-	}
-	return string(b)
-}
+func newActivationCode() string { return lontar.RandomCode(activationAlphabet, 8) }
 
 func normalizeCode(c string) string {
 	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(c))
@@ -365,8 +374,10 @@ func (s *Store) EnsureParticipant(ctx context.Context, p lontar.Person) (userID,
 	if err != nil {
 		return "", "", false, err
 	}
-	if u, err := s.ByPhone(ctx, phone); err == nil {
-		return u.ID, "", false, nil
+	// By the phone's reservation, not the user document: a concurrent
+	// import of the same roster may be between writing the one and the other.
+	if id, err := s.phoneOwner(ctx, phone); err == nil {
+		return id, "", false, nil
 	} else if !lontar.IsCode(err, lontar.ENotFound) {
 		return "", "", false, err
 	}
@@ -376,8 +387,8 @@ func (s *Store) EnsureParticipant(ctx context.Context, p lontar.Person) (userID,
 	if err := s.create(ctx, u); err != nil {
 		if lontar.IsCode(err, lontar.EConflict) {
 			// Registered between our look-up and insert: enroll that user.
-			if existing, err2 := s.ByPhone(ctx, phone); err2 == nil {
-				return existing.ID, "", false, nil
+			if id, err2 := s.phoneOwner(ctx, phone); err2 == nil {
+				return id, "", false, nil
 			}
 		}
 		return "", "", false, err
@@ -386,7 +397,7 @@ func (s *Store) EnsureParticipant(ctx context.Context, p lontar.Person) (userID,
 }
 
 // ErrBadActivation is a wrong, used, expired or exhausted activation code.
-var ErrBadActivation = lontar.Errorf(lontar.EUnauthenticated,
+var ErrBadActivation = lontar.NewError(lontar.EUnauthenticated,
 	"Kode aktivasi salah atau sudah tidak berlaku.", "The activation code is wrong or no longer valid.")
 
 // Activate sets the password of a participant with their one-time code.

@@ -18,9 +18,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// Store is an open connection to the database, and the embedded server
-// behind it when there is one.
-type Store struct {
+// Conn is an open connection to the database, and the embedded server
+// behind it when there is one. (Each feature's Store keeps its own
+// collections on Conn.DB.)
+type Conn struct {
 	Client   *mongo.Client
 	DB       *mongo.Database
 	Embedded bool
@@ -44,7 +45,7 @@ type Options struct {
 // read, change, write back without a transaction, so concurrent writers to
 // one document lose updates; the embedded store is therefore reached
 // through exactly one driver connection, which serialises all operations.
-func Open(ctx context.Context, o Options) (*Store, error) {
+func Open(ctx context.Context, o Options) (*Conn, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -53,7 +54,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("database: connect: %w", err)
 		}
-		return &Store{Client: client, DB: client.Database(o.DBName), stop: func() {}}, nil
+		return &Conn{Client: client, DB: client.Database(o.DBName), stop: func() {}}, nil
 	}
 	uri, stop, err := StartEmbedded(ctx, filepath.Join(o.DataDir, "db"), o.Synchronous, o.Logger)
 	if err != nil {
@@ -65,14 +66,14 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		return nil, fmt.Errorf("database: connect to embedded store: %w", err)
 	}
 	abs, _ := filepath.Abs(filepath.Join(o.DataDir, "db"))
-	return &Store{Client: client, DB: client.Database(o.DBName), Embedded: true, stop: stop, dbDir: abs}, nil
+	return &Conn{Client: client, DB: client.Database(o.DBName), Embedded: true, stop: stop, dbDir: abs}, nil
 }
 
 // IndexIDLookups gives every collection of the embedded store created so
 // far its _id lookup index now (see idIndexer), instead of within the
 // next two seconds; call it once the app's collections exist. On MongoDB
 // it does nothing.
-func (s *Store) IndexIDLookups(ctx context.Context) error {
+func (s *Conn) IndexIDLookups(ctx context.Context) error {
 	if !s.Embedded {
 		return nil
 	}
@@ -80,12 +81,12 @@ func (s *Store) IndexIDLookups(ctx context.Context) error {
 }
 
 // Ping reports whether the store answers.
-func (s *Store) Ping(ctx context.Context) error {
+func (s *Conn) Ping(ctx context.Context) error {
 	return s.Client.Ping(ctx, nil)
 }
 
 // Close disconnects and stops the embedded server, if any.
-func (s *Store) Close(ctx context.Context) error {
+func (s *Conn) Close(ctx context.Context) error {
 	err := errors.Join(disconnectEmbedded(ctx, s.Client), s.Client.Disconnect(ctx))
 	if s.stop != nil {
 		s.stop()
