@@ -97,9 +97,65 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	return nil
 }
 
-// Create stores a new cohort of the institution with a fresh, unique join
-// code. The caller has checked the courses and the caller's rights.
-func (s *Store) Create(ctx context.Context, createdBy, institution string, in CohortInput) (*Cohort, error) {
+// Create makes a cohort of published courses the caller may run, for the
+// caller's institution (an admin's cohort belongs to its courses'), with a
+// fresh join code.
+func (s *Store) Create(ctx context.Context, caller *lontar.Caller, in *CohortInput) (*Cohort, error) {
+	if err := lontar.Validate(in); err != nil {
+		return nil, err
+	}
+	in.normalize()
+	if in.Name == "" {
+		return nil, lontar.FieldErrors(map[string]lontar.Text{"name": lontar.T("Nama kelas wajib diisi.", "The class name is required.")})
+	}
+	institution, err := s.cohortInstitution(ctx, caller, in.CourseIDs)
+	if err != nil {
+		return nil, err
+	}
+	return s.create(ctx, caller.UserID, institution, in)
+}
+
+// cohortInstitution checks that every course is published and that the
+// caller may run it, and returns the institution the cohort belongs to:
+// a trainer's own; for an admin, the courses' (which must be one).
+func (s *Store) cohortInstitution(ctx context.Context, caller *lontar.Caller, courseIDs []string) (string, error) {
+	switch {
+	case caller.Is(lontar.RoleAdmin):
+	case caller.Is(lontar.RoleTrainer) && caller.Institution != "":
+	default:
+		return "", lontar.ErrForbidden
+	}
+	institution := ""
+	for _, id := range courseIDs {
+		course, err := s.catalog.Get(ctx, id)
+		if lontar.IsCode(err, lontar.ENotFound) {
+			return "", lontar.FieldErrors(map[string]lontar.Text{"course_ids": lontar.T(
+				"Kursus "+id+" tidak ditemukan atau belum diterbitkan.",
+				"Course "+id+" does not exist or is not published.")})
+		}
+		if err != nil {
+			return "", err
+		}
+		if caller.Is(lontar.RoleTrainer) && course.Institution != caller.Institution {
+			return "", lontar.ErrForbidden
+		}
+		if institution == "" {
+			institution = course.Institution
+		} else if course.Institution != institution {
+			return "", lontar.FieldErrors(map[string]lontar.Text{"course_ids": lontar.T(
+				"Semua kursus dalam satu kelas harus dari lembaga yang sama.",
+				"All courses of a class must belong to one institution.")})
+		}
+	}
+	if caller.Is(lontar.RoleTrainer) {
+		return caller.Institution, nil
+	}
+	return institution, nil
+}
+
+// create stores a new cohort of the institution with a fresh, unique join
+// code.
+func (s *Store) create(ctx context.Context, createdBy, institution string, in *CohortInput) (*Cohort, error) {
 	now := database.Now()
 	c := &Cohort{
 		ID: newCohortID(), Name: in.Name, Institution: institution, CourseIDs: in.CourseIDs,
@@ -129,6 +185,38 @@ func (s *Store) Create(ctx context.Context, createdBy, institution string, in Co
 		return nil, fmt.Errorf("cohorts: index cohort %s: %w", c.ID, err)
 	}
 	return c, nil
+}
+
+// Managed returns the cohort if the caller may run it: not_found for no
+// such cohort, forbidden for anyone but an admin or a trainer of its
+// institution.
+func (s *Store) Managed(ctx context.Context, caller *lontar.Caller, id string) (*Cohort, error) {
+	if !caller.Is(lontar.RoleTrainer, lontar.RoleAdmin) {
+		return nil, lontar.ErrForbidden
+	}
+	cohort, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !cohort.canManage(caller) {
+		return nil, lontar.ErrForbidden
+	}
+	return cohort, nil
+}
+
+// ListFor returns the cohorts the caller may run, newest first: a
+// trainer's institution's; for an admin, the institution asked for, or
+// every cohort.
+func (s *Store) ListFor(ctx context.Context, caller *lontar.Caller, institution string) ([]*Cohort, error) {
+	switch {
+	case caller.Is(lontar.RoleTrainer) && caller.Institution != "":
+		return s.List(ctx, caller.Institution)
+	case !caller.Is(lontar.RoleAdmin):
+		return nil, lontar.ErrForbidden
+	case institution != "":
+		return s.List(ctx, institution)
+	}
+	return s.All(ctx)
 }
 
 // Get returns the cohort, or not_found.

@@ -288,7 +288,7 @@ func rejected(id string, e *lontar.Error) SyncResult {
 func LessonCompletions(store *Store) lontar.SyncApplier { return lessonCompleted{store} }
 
 // lessonCompleted applies lesson_completed events.
-type lessonCompleted struct{ progress *Store }
+type lessonCompleted struct{ store *Store }
 
 func (a lessonCompleted) ApplySync(ctx context.Context, c *lontar.Caller, ev lontar.SyncEvent) error {
 	errs, err := a.ApplySyncBatch(ctx, c, []lontar.SyncEvent{ev})
@@ -333,7 +333,7 @@ func (a lessonCompleted) ApplySyncBatch(ctx context.Context, c *lontar.Caller, e
 		for j, k := range ks {
 			lessons[j] = LessonCompletion{LessonID: lessonIDs[k], At: evs[k].OccurredAt}
 		}
-		_, perLesson, err := a.progress.CompleteLessons(ctx, c.UserID, courseID, lessons)
+		_, perLesson, err := a.store.CompleteLessons(ctx, c.UserID, courseID, lessons)
 		if err != nil {
 			var le *lontar.Error
 			if !errors.As(err, &le) || le.Code == lontar.EInternal {

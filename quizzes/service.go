@@ -39,8 +39,19 @@ func NewService(store *Store, courses Courses, enrollments Enrollments) *Service
 	return &Service{store: store, courses: courses, enrollments: enrollments, now: time.Now}
 }
 
-// Store returns the service's store (for wiring FinalQuizID).
-func (s *Service) Store() *Store { return s.store }
+// Allowance returns how many attempts the quiz allows (0: no limit) and
+// how many the caller has used.
+func (s *Service) Allowance(ctx context.Context, c *lontar.Caller, quizID string) (max, used int, err error) {
+	q, err := s.store.Get(ctx, quizID)
+	if err != nil {
+		return 0, 0, err
+	}
+	used, err = s.store.AttemptsUsed(ctx, c.UserID, quizID)
+	if err != nil {
+		return 0, 0, err
+	}
+	return q.MaxAttempts, used, nil
+}
 
 // canAuthor checks that the caller may author quizzes of the course.
 func (s *Service) canAuthor(ctx context.Context, c *lontar.Caller, courseID string) (string, error) {

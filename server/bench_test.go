@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"lontar/internal/apitest"
 )
 
 // The hot paths of a workshop, measured over HTTP against the whole server
@@ -53,7 +55,7 @@ func workshopFixture(b *testing.B) *benchFixture {
 				Lessons []struct{ ID string } `json:"lessons"`
 			} `json:"modules"`
 		}
-		s.do(tb, "GET", "/api/v1/courses/"+benchCourse, "", nil).json(tb, &c)
+		s.Do(tb, "GET", "/api/v1/courses/"+benchCourse, "", nil).JSON(tb, &c)
 		for _, m := range c.Modules {
 			for _, l := range m.Lessons {
 				f.lessons = append(f.lessons, l.ID)
@@ -71,7 +73,7 @@ func workshopFixture(b *testing.B) *benchFixture {
 				defer wg.Done()
 				defer func() { <-sem }()
 				tok := register(tb, s, fmt.Sprintf("0813%08d", 10000000+i), fmt.Sprintf("Peserta %d", i), "tenun", "5371", "f")
-				if r := s.do(tb, "POST", "/api/v1/cohorts/join", tok, map[string]string{"code": code}); r.Status != 200 {
+				if r := s.Do(tb, "POST", "/api/v1/cohorts/join", tok, map[string]string{"code": code}); r.Status != 200 {
 					mu.Lock()
 					benchErr = fmt.Errorf("join: %d %s", r.Status, r.Body)
 					mu.Unlock()
@@ -79,7 +81,7 @@ func workshopFixture(b *testing.B) *benchFixture {
 				}
 				// Some progress already, as halfway through a workshop.
 				for _, l := range f.lessons[:i%len(f.lessons)] {
-					s.do(tb, "POST", "/api/v1/courses/"+benchCourse+"/lessons/"+l+"/complete", tok, nil)
+					s.Do(tb, "POST", "/api/v1/courses/"+benchCourse+"/lessons/"+l+"/complete", tok, nil)
 				}
 				mu.Lock()
 				f.learners = append(f.learners, tok)
@@ -109,19 +111,19 @@ func (fixtureTB) Fatal(args ...any) { panic(fmt.Sprint(args...)) }
 func benchCohort(t testing.TB, s *server, admin string) (trainer, cohort string) {
 	for i, inst := range []string{"politeknik-negeri-kupang", "lontar"} {
 		phone := fmt.Sprintf("08130000010%d", i)
-		if r := s.do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": phone, "name": "Bu Dosen",
+		if r := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": phone, "name": "Bu Dosen",
 			"password": "politeknik-kupang", "role": "trainer", "institution": inst}); r.Status != 201 {
 			t.Fatalf("create trainer: %d %s", r.Status, r.Body)
 		}
 		trainer = login(t, s, phone, "politeknik-kupang")
 		today := time.Now().UTC()
-		r := s.do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Lokakarya", "course_ids": []string{benchCourse},
+		r := s.Do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Lokakarya", "course_ids": []string{benchCourse},
 			"starts_on": today.Format("2006-01-02"), "ends_on": today.AddDate(0, 0, 7).Format("2006-01-02"), "region": "5371"})
 		if r.Status == 403 && i == 0 {
 			continue
 		}
 		var got struct{ ID string }
-		r.json(t, &got)
+		r.JSON(t, &got)
 		if r.Status != 201 {
 			t.Fatalf("create cohort: %d %s", r.Status, r.Body)
 		}
@@ -134,7 +136,7 @@ func cohortCode(t testing.TB, s *server, trainer, cohort string) string {
 	var got struct {
 		JoinCode string `json:"join_code"`
 	}
-	s.do(t, "GET", "/api/v1/cohorts/"+cohort, trainer, nil).json(t, &got)
+	s.Do(t, "GET", "/api/v1/cohorts/"+cohort, trainer, nil).JSON(t, &got)
 	return got.JoinCode
 }
 
@@ -150,7 +152,7 @@ func benchUUID() string {
 func BenchmarkHotPaths(b *testing.B) {
 	f := workshopFixture(b)
 	s := f.s
-	expect := func(b *testing.B, r *reply, status int) {
+	expect := func(b *testing.B, r *apitest.Response, status int) {
 		if r.Status != status {
 			b.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
 		}
@@ -159,12 +161,12 @@ func BenchmarkHotPaths(b *testing.B) {
 		i := 0
 		for b.Loop() {
 			i++
-			expect(b, s.do(b, "GET", "/api/v1/me", f.learners[i%len(f.learners)], nil), 200)
+			expect(b, s.Do(b, "GET", "/api/v1/me", f.learners[i%len(f.learners)], nil), 200)
 		}
 	})
 	b.Run("course read", func(b *testing.B) {
 		for b.Loop() {
-			expect(b, s.do(b, "GET", "/api/v1/courses/"+benchCourse, f.learners[0], nil), 200)
+			expect(b, s.Do(b, "GET", "/api/v1/courses/"+benchCourse, f.learners[0], nil), 200)
 		}
 	})
 	b.Run("lesson completion", func(b *testing.B) {
@@ -172,7 +174,7 @@ func BenchmarkHotPaths(b *testing.B) {
 		for b.Loop() {
 			i++
 			tok, lesson := f.learners[i%len(f.learners)], f.lessons[i%len(f.lessons)]
-			expect(b, s.do(b, "POST", "/api/v1/courses/"+benchCourse+"/lessons/"+lesson+"/complete", tok, nil), 200)
+			expect(b, s.Do(b, "POST", "/api/v1/courses/"+benchCourse+"/lessons/"+lesson+"/complete", tok, nil), 200)
 		}
 	})
 	for _, n := range []int{1, 50} {
@@ -186,7 +188,7 @@ func BenchmarkHotPaths(b *testing.B) {
 						"occurred_at": time.Now().UTC().Format(time.RFC3339), "course_id": benchCourse,
 						"lesson_id": f.lessons[(i+k)%len(f.lessons)]}
 				}
-				expect(b, s.do(b, "POST", "/api/v1/sync", f.learners[i%len(f.learners)], map[string]any{"events": events}), 200)
+				expect(b, s.Do(b, "POST", "/api/v1/sync", f.learners[i%len(f.learners)], map[string]any{"events": events}), 200)
 			}
 		})
 	}
@@ -195,12 +197,12 @@ func BenchmarkHotPaths(b *testing.B) {
 		for b.Loop() {
 			i++
 			body := map[string]any{"attempt_id": benchUUID(), "answers": map[string]any{}}
-			expect(b, s.do(b, "POST", "/api/v1/quizzes/"+f.finalID+"/attempts", f.learners[i%len(f.learners)], body), 201)
+			expect(b, s.Do(b, "POST", "/api/v1/quizzes/"+f.finalID+"/attempts", f.learners[i%len(f.learners)], body), 201)
 		}
 	})
 	b.Run(fmt.Sprintf("roster of %d", len(f.learners)), func(b *testing.B) {
 		for b.Loop() {
-			expect(b, s.do(b, "GET", "/api/v1/cohorts/"+f.cohort+"/roster", f.trainer, nil), 200)
+			expect(b, s.Do(b, "GET", "/api/v1/cohorts/"+f.cohort+"/roster", f.trainer, nil), 200)
 		}
 	})
 }

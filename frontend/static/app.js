@@ -307,6 +307,17 @@ async function lessonView(courseId, lessonId) {
   page(link('/kursus/' + courseId, '← ' + course.title), h('h1', {}, lesson.title), body,
     h('div', { class: 'actions' }, doneBtn,
       next ? link(`/kursus/${courseId}/${next.id}`, t('next') + ' →') : link('/kursus/' + courseId, t('back'))));
+  practiceTools(body, courseId, lessonId);
+}
+
+// practiceTools loads the practice module only for a lesson that has a
+// practice block; without signal on a first visit the block says so.
+function practiceTools(body, courseId, lessonId) {
+  const blocks = body.querySelectorAll('.practice[data-practice]');
+  if (!blocks.length) return;
+  import('/practice.js').then((m) => m.mount(blocks, { lang: lang(), userId: session.user && session.user.id, courseId, lessonId, record }),
+    () => blocks.forEach((b) => { b.querySelector('.practice-fallback').textContent = lang() === 'en'
+      ? 'This exercise needs signal once to load.' : 'Alat latihan ini perlu dimuat sekali saat ada sinyal.'; }));
 }
 
 function answerInput(q) {
