@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,6 +17,9 @@ type Client struct {
 	http  *http.Client
 	token string
 	stats *Stats
+	// phase, when set, is where requests are recorded instead of stats:
+	// the registration wave and the steady state are reported apart.
+	phase *atomic.Pointer[Stats]
 }
 
 // apiError is an answer with an unexpected status.
@@ -72,7 +76,11 @@ func (c *Client) Do(name, method, path string, body any, want int, out any) erro
 			err = fmt.Errorf("decode %s: %w", name, jerr)
 		}
 	}
-	c.stats.Add(name, start, d, int64(len(raw)), err)
+	stats := c.stats
+	if c.phase != nil {
+		stats = c.phase.Load()
+	}
+	stats.Add(name, start, d, int64(len(raw)), err)
 	return err
 }
 

@@ -175,6 +175,7 @@ func runOnce(cfg Config, out io.Writer) (result, error) {
 	}
 
 	w := newWorkshop(cfg, base)
+	w.phase.Store(w.wave)
 	if err := w.Setup(); err != nil {
 		return res, err
 	}
@@ -203,7 +204,7 @@ func runOnce(cfg Config, out io.Writer) (result, error) {
 			defer wg.Done()
 			// Arrivals are spread at random over the ramp, not in step.
 			time.Sleep(time.Duration(float64(cfg.Ramp) * randFloat()))
-			l, err := w.Join(n, w.steady)
+			l, err := w.Join(n)
 			mu.Lock()
 			if err != nil {
 				joinErrs = append(joinErrs, err)
@@ -215,9 +216,18 @@ func runOnce(cfg Config, out io.Writer) (result, error) {
 			w.Loop(l, end)
 		}()
 	}
-	if proc != nil {
-		go func() { time.Sleep(cfg.Ramp); proc.Reset() }()
-	}
+	go func() {
+		// The wave is over: from now on the steady state is measured,
+		// the server's CPU, memory and the floor included.
+		time.Sleep(cfg.Ramp)
+		w.phase.Store(w.steady)
+		if proc != nil {
+			proc.Reset()
+		}
+		if floor != nil {
+			floor.Take()
+		}
+	}()
 	var polls sync.WaitGroup
 	polls.Add(2)
 	go func() { defer polls.Done(); w.PollRoster(end, cfg.RosterEvery) }()
@@ -241,12 +251,13 @@ func runOnce(cfg Config, out io.Writer) (result, error) {
 		}
 	}
 
-	w.steady.Print(out, "workshop (registration wave and steady state)")
+	w.wave.Print(out, fmt.Sprintf("registration wave (%d learners arrive over %s)", cfg.Learners, cfg.Ramp))
+	w.steady.Print(out, fmt.Sprintf("steady state (%s after the last arrival; trainer polls every %s)", cfg.Duration, cfg.RosterEvery))
 	if len(joinErrs) > 0 {
 		fmt.Fprintf(out, "  %d learners could not join, first: %v\n", len(joinErrs), joinErrs[0])
 	}
 	if proc != nil {
-		fmt.Fprintf(out, "server: %.2f cores mean CPU after the wave, memory peak %d MB, mean %d MB\n", cores, peak>>20, mean>>20)
+		fmt.Fprintf(out, "server in the steady state: %.2f cores mean CPU, memory peak %d MB, mean %d MB\n", cores, peak>>20, mean>>20)
 	}
 	if floor != nil {
 		floorSteady.Print(out, w.steady)
@@ -287,13 +298,18 @@ func runOnce(cfg Config, out io.Writer) (result, error) {
 	}
 
 	req, errs, span := w.steady.Totals()
-	res.requests, res.errors = req, errs+len(joinErrs)
+	_, waveErrs, _ := w.wave.Totals()
+	res.requests, res.errors = req, errs+waveErrs+len(joinErrs)
 	res.rps = float64(req) / max(span.Seconds(), 0.001)
 	res.complete = w.steady.Get("POST .../lessons/{id}/complete")
 	res.sync = w.steady.Get("POST /sync (2, 1 duplicate)")
 	res.quiz = w.steady.Get("POST /quizzes/{id}/attempts")
 	res.burstQuiz = w.burst.Get("POST /quizzes/{id}/attempts")
 	res.cores, res.peakRSS = cores, peak
+	if proc != nil {
+		res.peakRSS = proc.PeakRSS()
+		fmt.Fprintf(out, "server memory peak over the whole run (wave included): %d MB\n", res.peakRSS>>20)
+	}
 	res.floorRead, res.floorWrite = floorSteady.Read.P50, floorSteady.Write.P50
 	res.ok = ok && len(joinErrs) == 0
 	return res, nil

@@ -145,6 +145,7 @@ type Process struct {
 	pid       int
 	mu        sync.Mutex
 	peakRSS   int64
+	allPeak   int64 // since the start, never reset
 	rssSum    int64
 	samples   int
 	startCPU  time.Duration
@@ -166,6 +167,7 @@ func WatchProcess(pid int, interval time.Duration, stop <-chan struct{}) *Proces
 				if rss, err := p.rss(); err == nil {
 					p.mu.Lock()
 					p.peakRSS = max(p.peakRSS, rss)
+					p.allPeak = max(p.allPeak, rss)
 					p.rssSum += rss
 					p.samples++
 					p.mu.Unlock()
@@ -196,6 +198,13 @@ func (p *Process) Usage() (cores float64, peakRSS, meanRSS int64) {
 		meanRSS = p.rssSum / int64(p.samples)
 	}
 	return cores, p.peakRSS, meanRSS
+}
+
+// PeakRSS is the highest resident memory seen since the start.
+func (p *Process) PeakRSS() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.allPeak
 }
 
 func (p *Process) cpu() (time.Duration, error) {

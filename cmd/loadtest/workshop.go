@@ -80,9 +80,11 @@ type Workshop struct {
 	cfg      Config
 	base     string
 	http     *http.Client
-	steady   *Stats
+	wave     *Stats // requests while learners are still arriving
+	steady   *Stats // requests after the last learner arrived
 	burst    *Stats
 	setup    *Stats
+	phase    atomic.Pointer[Stats] // wave, then steady
 	cohortID string
 	joinCode string
 	trainer  *Client
@@ -98,7 +100,7 @@ func newWorkshop(cfg Config, base string) *Workshop {
 		IdleConnTimeout: 2 * time.Minute, DisableCompression: true}
 	return &Workshop{cfg: cfg, base: base + "/api/v1",
 		http:   &http.Client{Transport: tr, Timeout: 60 * time.Second},
-		steady: NewStats(), burst: NewStats(), setup: NewStats(),
+		wave: NewStats(), steady: NewStats(), burst: NewStats(), setup: NewStats(),
 		runID: randomDigits(3)}
 }
 
@@ -195,8 +197,10 @@ var (
 )
 
 // Join registers learner n and joins the cohort, at its arrival time.
-func (w *Workshop) Join(n int, stats *Stats) (*learner, error) {
-	l := &learner{n: n, phone: w.phone(n), c: w.client(stats),
+func (w *Workshop) Join(n int) (*learner, error) {
+	c := w.client(nil)
+	c.phase = &w.phase
+	l := &learner{n: n, phone: w.phone(n), c: c,
 		rng:  mrand.New(mrand.NewPCG(uint64(n), uint64(time.Now().UnixNano()))),
 		done: map[string]map[string]bool{}, attempts: map[string]int{}, acked: map[string]bool{}}
 	var sess struct {
