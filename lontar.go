@@ -4,9 +4,10 @@
 // Layout and import rules:
 //
 //	lontar (this package)    imports neither Fiber nor Mongo
-//	accounts/ courses/ enrollments/ cohorts/ quizzes/ regions/
+//	accounts/ courses/ enrollments/ cohorts/ practice/ quizzes/ regions/
 //	                         features: import lontar, httpapi and database, never server;
-//	                         between them only cohorts → enrollments → courses
+//	                         between them only cohorts → enrollments → courses,
+//	                         practice → courses and cohorts → accounts
 //	httpapi/                 the Fiber app, middleware, the error → HTTP mapping
 //	database/                starts the embedded store or connects to MongoDB
 //	server/                  package main: config, lifecycle, wiring, the route table

@@ -37,19 +37,22 @@ type Store struct {
 	catalog     *courses.Catalog
 	people      People
 	finals      FinalQuizzes
+	certifier   Certifier
 }
 
 // NewStore returns a store over db that measures progress against the
 // catalogue's published courses. people may be nil (enrollments then carry
 // no learner snapshot beyond the user id); finals may be nil (a course is
-// then complete when every lesson is done).
-func NewStore(db *mongo.Database, catalog *courses.Catalog, people People, finals FinalQuizzes) *Store {
+// then complete when every lesson is done); certifier may be nil (no
+// certificates are issued).
+func NewStore(db *mongo.Database, catalog *courses.Catalog, people People, finals FinalQuizzes, certifier Certifier) *Store {
 	return &Store{
 		enrollments: db.Collection("enrollments"),
 		userCourses: db.Collection("user_courses"),
 		catalog:     catalog,
 		people:      people,
 		finals:      finals,
+		certifier:   certifier,
 	}
 }
 
@@ -316,15 +319,13 @@ func (s *Store) RecordQuizAttempt(ctx context.Context, userID string, a lontar.Q
 		if lontar.IsCode(err, lontar.ENotFound) {
 			return lontar.QuizResult{}, errNotEnrolled
 		}
-		if err != nil {
-			return lontar.QuizResult{}, err
-		}
-		return e.QuizResults[a.QuizID], nil
 	}
 	if err != nil {
 		return lontar.QuizResult{}, err
 	}
-	if a.Passed {
+	// A pass may complete the course; any attempt, a replay included,
+	// finishes a completion whose certificate is not recorded yet.
+	if a.Passed || e.CompletedAt != nil && e.CertificateCode == "" {
 		course, err := s.catalog.Get(ctx, a.CourseID)
 		if err == nil {
 			err = s.maybeComplete(ctx, e, course)
@@ -348,15 +349,25 @@ func (s *Store) SetCertificateCode(ctx context.Context, userID, courseID, code s
 	return nil
 }
 
-// maybeComplete sets completed_at, once, when every lesson of the course's
+// maybeComplete completes the enrollment when its course's rule is met,
+// then has its certificate issued and recorded. Both steps are guarded
+// and idempotent, so it is called on every touch: a crash after the first
+// is finished by the next call.
+func (s *Store) maybeComplete(ctx context.Context, e *Enrollment, course *courses.Course) error {
+	if e.CompletedAt == nil {
+		if err := s.complete(ctx, e, course); err != nil || e.CompletedAt == nil {
+			return err
+		}
+	}
+	return s.certify(ctx, e, course)
+}
+
+// complete sets completed_at, once, when every lesson of the course's
 // current version is done and its final quiz (if any) is passed. The time
 // is when that happened (the latest of those completions), not when the
 // server heard of it, so offline progress keeps its dates. The update is
 // guarded by completed_at not existing: concurrent callers set it once.
-func (s *Store) maybeComplete(ctx context.Context, e *Enrollment, course *courses.Course) error {
-	if e.CompletedAt != nil {
-		return nil
-	}
+func (s *Store) complete(ctx context.Context, e *Enrollment, course *courses.Course) error {
 	ids := course.LessonIDs()
 	if len(ids) == 0 {
 		return nil
@@ -416,6 +427,49 @@ func (s *Store) updateIf(ctx context.Context, id string, guard, update bson.M) (
 	}
 	e.unescapeKeys()
 	return &e, nil
+}
+
+// certify asks the certifier for the certificate of the completed
+// enrollment and records its code; nothing to do once a code is recorded.
+func (s *Store) certify(ctx context.Context, e *Enrollment, course *courses.Course) error {
+	if s.certifier == nil || e.CompletedAt == nil || e.CertificateCode != "" {
+		return nil
+	}
+	c := lontar.Completion{
+		UserID: e.UserID, CourseID: e.CourseID, LearnerName: e.Learner.Name,
+		CourseTitle: course.Title, CourseSummary: course.Summary, Institution: course.Institution,
+		CompletedAt: *e.CompletedAt, CohortIDs: e.CohortIDs,
+	}
+	for _, m := range course.Modules {
+		for _, l := range m.Lessons {
+			c.Minutes += l.EstMinutes
+		}
+	}
+	if s.finals != nil {
+		quizID, ok, err := s.finals.FinalQuizID(ctx, course.ID)
+		if err != nil {
+			return fmt.Errorf("enrollments: final quiz of %s: %w", course.ID, err)
+		}
+		if r, done := e.QuizResults[quizID]; ok && done {
+			c.FinalScore = &r.BestScore
+		}
+	}
+	// The name as the learner spells it now (they may have corrected it
+	// since enrolling), else the snapshot taken at enrollment.
+	if s.people != nil {
+		if p, err := s.person(ctx, e.UserID); err == nil && p.Name != "" {
+			c.LearnerName = p.Name
+		}
+	}
+	code, err := s.certifier.Certify(ctx, c)
+	if err != nil {
+		return fmt.Errorf("enrollments: certify %s: %w", e.ID, err)
+	}
+	if err := s.SetCertificateCode(ctx, e.UserID, e.CourseID, code); err != nil {
+		return err
+	}
+	e.CertificateCode = code
+	return nil
 }
 
 // update applies one atomic update and returns the document after it.

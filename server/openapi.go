@@ -60,6 +60,16 @@ var apiRoutes = []route{
 	{"POST", "/api/v1/quizzes/:id/attempts", "quizzes", "Submit an attempt; graded on the server", "learner", "{attempt_id?, answers:{question_id: answer}}", 201},
 	{"GET", "/api/v1/quizzes/:id/attempts", "quizzes", "The caller's attempts", "any", "", 200},
 	{"GET", "/api/v1/courses/:id/quizzes", "quizzes", "A course's quizzes", "any", "", 200},
+
+	{"GET", "/api/v1/me/certificates", "certificates", "The caller's certificates (valid and revoked)", "any", "", 200},
+	{"GET", "/api/v1/certificates/:code", "certificates", "Verify a certificate: {code, status: valid|revoked, learner_name, course_title, institution, hours, issued_at, revoked_at, revoked_reason, …}; a mistyped code → 422, an unknown one → 404", "", "", 200},
+	{"GET", "/api/v1/certificates/:code/pdf", "certificates", "The certificate as a PDF (A4 landscape, QR code to /verify/{code}; ETag; ?download=1 for an attachment)", "", "", 200},
+	{"GET", "/api/v1/certificates/:code/credential", "certificates", "Open Badges 3.0 OpenBadgeCredential as a VC-JWT (application/vc+jwt, EdDSA; keys at /.well-known/jwks.json)", "", "", 200},
+	{"GET", "/api/v1/certificates/:code/revocations", "certificates", "The 1EdTech revocation list the credential's credentialStatus names", "", "", 200},
+	{"POST", "/api/v1/certificates/:code/revoke", "certificates", "Revoke with a reason (the issuing institution's trainers, admin); 409 if revoked already", "trainer, admin", "{reason}", 200},
+	{"GET", "/api/v1/issuers/:institution", "certificates", "The issuer's Open Badges Profile named by credentials", "", "", 200},
+	{"GET", "/api/v1/cohorts/:id/certificates", "certificates", "A cohort's certificates: issued, pending with what is missing (lessons, final quiz), revoked", "trainer, admin", "", 200},
+	{"POST", "/api/v1/signing-keys/rotate", "certificates", "Start signing with a new Ed25519 key; old keys stay published", "admin", "", 201},
 }
 
 var paramRe = regexp.MustCompile(`:([a-z_]+)`)

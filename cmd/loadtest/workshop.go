@@ -99,7 +99,7 @@ func newWorkshop(cfg Config, base string) *Workshop {
 	tr := &http.Transport{MaxIdleConns: cfg.Learners + 10, MaxIdleConnsPerHost: cfg.Learners + 10,
 		IdleConnTimeout: 2 * time.Minute, DisableCompression: true}
 	return &Workshop{cfg: cfg, base: base + "/api/v1",
-		http:   &http.Client{Transport: tr, Timeout: 60 * time.Second},
+		http: &http.Client{Transport: tr, Timeout: 60 * time.Second},
 		wave: NewStats(), steady: NewStats(), burst: NewStats(), setup: NewStats(),
 		runID: randomDigits(3)}
 }
