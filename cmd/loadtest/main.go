@@ -268,9 +268,9 @@ func runOnce(cfg Config, out io.Writer) (result, error) {
 			proc.Reset()
 		}
 		at := time.Now().Add(500 * time.Millisecond)
+		w.phase.Store(w.burst)
 		var bw sync.WaitGroup
 		for _, l := range w.learners {
-			l.c.stats = w.burst
 			bw.Add(1)
 			go func() { defer bw.Done(); w.Burst(l, at) }()
 		}
