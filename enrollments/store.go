@@ -142,6 +142,56 @@ func (s *Store) EnrollPerson(ctx context.Context, p lontar.Person, course *cours
 	return e, false, err
 }
 
+// EnrollMany enrolls people (the accounts an import just created) in each
+// course, as members of the cohort, in bulk: one insert of their per-user
+// indexes and one of the enrollments per course, instead of two writes per
+// person and course. Anyone the bulk inserts could not take (enrolled
+// already, as when an interrupted import runs again) goes through
+// EnrollPerson, so the end state is the same as enrolling one by one.
+func (s *Store) EnrollMany(ctx context.Context, people []lontar.Person, list []*courses.Course, cohortID string) error {
+	if len(people) == 0 || len(list) == 0 {
+		return nil
+	}
+	courseIDs := make([]string, len(list))
+	for i, c := range list {
+		courseIDs[i] = c.ID
+	}
+	// The per-user indexes first, as in EnrollPerson.
+	index := make([]any, len(people))
+	for i, p := range people {
+		index[i] = bson.M{"_id": p.UserID, "course_ids": courseIDs}
+	}
+	failed, err := database.InsertNew(ctx, s.userCourses, index)
+	if err != nil {
+		return fmt.Errorf("enrollments: index enrollments: %w", err)
+	}
+	for _, i := range failed {
+		_, err := s.userCourses.UpdateOne(ctx, bson.M{"_id": people[i].UserID},
+			bson.M{"$addToSet": bson.M{"course_ids": bson.M{"$each": courseIDs}}}, options.UpdateOne().SetUpsert(true))
+		if err != nil {
+			return fmt.Errorf("enrollments: index enrollments of %s: %w", people[i].UserID, err)
+		}
+	}
+	now := database.Now()
+	for _, course := range list {
+		docs := make([]any, len(people))
+		for i, p := range people {
+			docs[i] = &Enrollment{ID: enrollmentID(p.UserID, course.ID), UserID: p.UserID, CourseID: course.ID,
+				Version: course.Version, Learner: learnerOf(p), CohortIDs: []string{cohortID}, CreatedAt: now, UpdatedAt: now}
+		}
+		failed, err := database.InsertNew(ctx, s.enrollments, docs)
+		if err != nil {
+			return fmt.Errorf("enrollments: enroll in %s: %w", course.ID, err)
+		}
+		for _, i := range failed {
+			if _, _, err := s.EnrollPerson(ctx, people[i], course, cohortID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Enrollment returns the user's enrollment in the course, or not_found.
 func (s *Store) Enrollment(ctx context.Context, userID, courseID string) (*Enrollment, error) {
 	e, err := database.FindByID[Enrollment](ctx, s.enrollments, enrollmentID(userID, courseID), errEnrollmentNotFound, "enrollments: read enrollment")

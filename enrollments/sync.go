@@ -90,6 +90,14 @@ var (
 		"occurred_at harus berupa waktu RFC 3339.", "occurred_at must be an RFC 3339 time.")
 )
 
+// errTooManyEvents answers a batch over MaxSyncEvents with too_large
+// (413) rather than validation_failed: the client's remedy is the one for
+// an oversized body, send fewer events at once, and it can tell that
+// from the status alone.
+var errTooManyEvents = lontar.NewError(lontar.ETooLarge,
+	fmt.Sprintf("Paling banyak %d peristiwa per sinkronisasi.", MaxSyncEvents),
+	fmt.Sprintf("At most %d events per sync.", MaxSyncEvents))
+
 // Apply applies the caller's events and returns one result per event, in
 // the order they came. Bad events are rejected with a reason and the
 // others still apply. Events of one type are applied together, types in
@@ -99,6 +107,9 @@ var (
 // store failing) stops the batch after recording what was applied: the
 // client sends it again, and what was applied comes back as duplicate.
 func (s *Syncer) Apply(ctx context.Context, c *lontar.Caller, events []json.RawMessage) ([]SyncResult, error) {
+	if len(events) > MaxSyncEvents {
+		return nil, errTooManyEvents
+	}
 	results := make([]SyncResult, len(events))
 	now := database.Now()
 	firstOf := map[string]int{} // event id → index of its first occurrence
@@ -150,12 +161,15 @@ func (s *Syncer) Apply(ctx context.Context, c *lontar.Caller, events []json.RawM
 			failed = err
 			break
 		}
-		for k, i := range group {
+		// perEvent may stop short, at an event that failed the batch.
+		for k, e := range perEvent {
+			i := group[k]
 			var le *lontar.Error
-			switch e := perEvent[k]; {
+			switch {
 			case e == nil:
 				applied = append(applied, i)
-			case errors.As(e, &le) && le.Code != lontar.EInternal:
+			case isRejection(e):
+				errors.As(e, &le)
 				results[i] = rejected(results[i].ID, le)
 			default:
 				failed = fmt.Errorf("enrollments: apply %s event %s: %w", evs[i].Type, evs[i].ID, e)
@@ -241,8 +255,7 @@ func (s *Syncer) applyGroup(ctx context.Context, c *lontar.Caller, group []int, 
 	perEvent := make([]error, len(group))
 	for k, i := range group {
 		perEvent[k] = a.ApplySync(ctx, c, evs[i])
-		var le *lontar.Error
-		if perEvent[k] != nil && !(errors.As(perEvent[k], &le) && le.Code != lontar.EInternal) {
+		if perEvent[k] != nil && !isRejection(perEvent[k]) {
 			return perEvent[:k+1], nil // the caller stops at this failure
 		}
 	}
@@ -277,6 +290,14 @@ func (s *Syncer) record(ctx context.Context, c *lontar.Caller, applied []int, ev
 		results[applied[we.Index]].Status = SyncDuplicate // a concurrent request recorded it first
 	}
 	return nil
+}
+
+// isRejection tells an event's own fault (rejected with its reason) from
+// the server's: an internal error or an unavailable store fails the batch,
+// so the client keeps the events and sends them again.
+func isRejection(err error) bool {
+	var le *lontar.Error
+	return errors.As(err, &le) && le.Code != lontar.EInternal && le.Code != lontar.EUnavailable
 }
 
 func rejected(id string, e *lontar.Error) SyncResult {
@@ -335,8 +356,7 @@ func (a lessonCompleted) ApplySyncBatch(ctx context.Context, c *lontar.Caller, e
 		}
 		_, perLesson, err := a.store.CompleteLessons(ctx, c.UserID, courseID, lessons)
 		if err != nil {
-			var le *lontar.Error
-			if !errors.As(err, &le) || le.Code == lontar.EInternal {
+			if !isRejection(err) {
 				return nil, err
 			}
 			for _, k := range ks {

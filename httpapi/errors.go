@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"lontar"
+	"lontar/database"
 )
 
 var statusOf = map[string]int{
@@ -19,6 +20,7 @@ var statusOf = map[string]int{
 	lontar.ETooLarge:        fiber.StatusRequestEntityTooLarge,
 	lontar.EInvalid:         fiber.StatusUnprocessableEntity,
 	lontar.ERateLimited:     fiber.StatusTooManyRequests,
+	lontar.EUnavailable:     fiber.StatusServiceUnavailable,
 	lontar.EInternal:        fiber.StatusInternalServerError,
 }
 
@@ -61,11 +63,26 @@ func ErrorHandler(logger *slog.Logger) fiber.ErrorHandler {
 				e = lontar.NewError(lontar.EBadRequest, "Permintaan tidak dapat diproses.", "The request could not be processed.")
 			}
 		}
+		if e == nil && database.IsUnavailable(err) {
+			// The store is down or slow: a 503 the app retries, not a 500.
+			err = lontar.Unavailable(err)
+			errors.As(err, &e)
+		}
 		if e == nil || e.Code == lontar.EInternal {
 			logger.Error("request failed", "request_id", c.GetRespHeader(fiber.HeaderXRequestID),
 				"method", c.Method(), "path", c.Path(), "err", err)
 			e = errInternal
 		}
+		if e.Code == lontar.EUnavailable {
+			// The app retries; operators must see why.
+			logger.Warn("store unavailable", "request_id", c.GetRespHeader(fiber.HeaderXRequestID),
+				"method", c.Method(), "path", c.Path(), "err", err)
+			if e.RetryAfter == 0 {
+				c.Set(fiber.HeaderRetryAfter, "5")
+			}
+		}
+		// Also on errors met before any middleware ran (a body too large).
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		status, ok := statusOf[e.Code]
 		if !ok {
 			status = fiber.StatusInternalServerError

@@ -71,11 +71,17 @@ func (s *Store) Get(ctx context.Context, id string) (*Quiz, error) {
 func (s *Store) Create(ctx context.Context, q *Quiz) error {
 	if _, err := s.quizzes.InsertOne(ctx, q); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
+			// A crash may have come between the insert and the index of
+			// the quiz already there: indexing is idempotent, so finish it.
+			if prev, err := s.Get(ctx, q.ID); err == nil {
+				if err := s.indexQuiz(ctx, prev); err != nil {
+					return err
+				}
+			}
 			return lontar.NewError(lontar.EConflict, "ID kuis sudah dipakai.", "This quiz id is already taken.")
 		}
 		return fmt.Errorf("quizzes: create %s: %w", q.ID, err)
 	}
-	defer s.cache.forget(q.ID, q.CourseID)
 	return s.indexQuiz(ctx, q)
 }
 
@@ -88,13 +94,15 @@ func (s *Store) Replace(ctx context.Context, q *Quiz) error {
 	if res.MatchedCount == 0 {
 		return errQuizNotFound
 	}
-	defer s.cache.forget(q.ID, q.CourseID)
 	return s.indexQuiz(ctx, q)
 }
 
 // indexQuiz records the quiz in its course's index document, so a course's
 // quizzes and its final are found by _id. Idempotent.
 func (s *Store) indexQuiz(ctx context.Context, q *Quiz) error {
+	// Every create, edit and replayed create ends here: what this
+	// instance cached of the quiz and its course is stale after it.
+	defer s.cache.forget(q.ID, q.CourseID)
 	update := bson.M{"$addToSet": bson.M{"quiz_ids": q.ID}}
 	if q.Kind == KindFinal {
 		update["$set"] = bson.M{"final_quiz_id": q.ID}

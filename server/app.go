@@ -116,7 +116,7 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	accounts.NewHandler(users, tokens, limiter).Register(api)
 	courses.NewHandler(courseStore, catalog).Register(api)
 	enrollments.NewHandler(enrollmentStore, syncer).Register(api)
-	cohorts.NewHandler(cohortStore, enrollmentStore, users).Register(api)
+	cohorts.NewHandler(cohortStore, enrollmentStore, users, users).Register(api)
 	quizzes.NewHandler(quizService).Register(api)
 	certHandler := certificates.NewHandler(certs)
 	certHandler.Register(api)

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -129,7 +131,7 @@ func TestCertificateForASeededCourse(t *testing.T) {
 	// once, however many passing attempts race.
 	final := course + "-final"
 	answers := finalAnswers(t, s, admin, final)
-	wrong := map[string]any{}
+	wrong := wrongAnswer(t, answers)
 	if r := s.Do(t, "POST", "/api/v1/quizzes/"+final+"/attempts", learner, map[string]any{"answers": wrong}); r.Status != 201 {
 		t.Fatalf("failed attempt: %d %s", r.Status, r.Body)
 	}
@@ -209,4 +211,21 @@ func verifyWithJWKS(jws string, jwks []byte) error {
 		return fmt.Errorf("signature does not verify")
 	}
 	return fmt.Errorf("kid %s not in the JWKS", header.Kid)
+}
+
+// wrongAnswer answers one question of the final wrongly (an attempt must
+// answer at least one question), so the attempt fails: a true/false
+// question the other way, or a number far off.
+func wrongAnswer(t *testing.T, right map[string]any) map[string]any {
+	t.Helper()
+	for _, id := range slices.Sorted(maps.Keys(right)) {
+		switch v := right[id].(type) {
+		case bool:
+			return map[string]any{id: !v}
+		case float64:
+			return map[string]any{id: v + 1000}
+		}
+	}
+	t.Fatal("the final has no true/false or numeric question to answer wrongly")
+	return nil
 }

@@ -115,7 +115,7 @@ func New(t testing.TB, appliers map[string]lontar.SyncApplier) *Fixture {
 		}
 	}
 	enrollments.NewHandler(f.Enrollments, f.Syncer).Register(env.API())
-	cohorts.NewHandler(f.Cohorts, f.Enrollments, f.Users).Register(env.API())
+	cohorts.NewHandler(f.Cohorts, f.Enrollments, f.Users, f.Users).Register(env.API())
 	return f
 }
 
