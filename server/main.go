@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -44,6 +45,12 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	}
 	logger := slog.New(handler)
 	started := time.Now()
+	if getenv("GOMEMLIMIT") == "" {
+		// A soft ceiling for the Go heap, so a registration wave (each
+		// argon2id hash holds 19 MiB) does not leave the heap at twice
+		// its live size on a small server; GOMEMLIMIT overrides it.
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -100,6 +107,9 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	}
 	return nil
 }
+
+// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT is set.
+const defaultMemoryLimit = 150 << 20
 
 // servePprof serves the runtime profiles on a loopback address of their
 // own, so they are never reachable through the public listener, and turns
