@@ -37,7 +37,7 @@ func TestVerifyJSONAndPage(t *testing.T) {
 				"/api/v1/certificates/" + c.Code + "/pdf"}, []string{"DICABUT", "<script"}},
 		{"typo page", "/verify/" + string(typo), 404, []string{"salah ketik"}, []string{"tidak dikenal"}},
 		{"unknown page", "/verify/" + unknown, 404, []string{"tidak dikenal"}, []string{"salah ketik"}},
-		{"page escapes input", "/verify/%3Cscript%3E", 404, []string{"&lt;script&gt;"}, []string{"<script>"}},
+		{"page escapes input", "/verify/%3Cscript%3E", 404, []string{"&lt;script&gt;", "bukan kode sertifikat"}, []string{"<script>"}},
 		{"form", "/verify", 200, []string{`action="/verify"`}, nil},
 	}
 	for _, tt := range tests {
