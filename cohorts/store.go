@@ -124,7 +124,8 @@ func (s *Store) Create(ctx context.Context, caller *lontar.Caller, in *CohortInp
 
 // cohortInstitution checks that every course is published and that the
 // caller may run it, and returns the institution the cohort belongs to:
-// a trainer's own; for an admin, the courses' (which must be one).
+// a trainer's own; for an admin, the courses' (which must be one, seeded
+// courses aside).
 func (s *Store) cohortInstitution(ctx context.Context, caller *lontar.Caller, courseIDs []string) (string, error) {
 	switch {
 	case caller.Is(lontar.RoleAdmin):
@@ -143,6 +144,11 @@ func (s *Store) cohortInstitution(ctx context.Context, caller *lontar.Caller, co
 		if err != nil {
 			return "", err
 		}
+		// Seeded (platform) courses are every institution's to teach; the
+		// cohort, and so its certificates, belong to who runs it.
+		if course.Institution == courses.SeedInstitution {
+			continue
+		}
 		if caller.Is(lontar.RoleTrainer) && course.Institution != caller.Institution {
 			return "", lontar.ErrForbidden
 		}
@@ -156,6 +162,9 @@ func (s *Store) cohortInstitution(ctx context.Context, caller *lontar.Caller, co
 	}
 	if caller.Is(lontar.RoleTrainer) {
 		return caller.Institution, nil
+	}
+	if institution == "" {
+		return courses.SeedInstitution, nil
 	}
 	return institution, nil
 }
