@@ -1,0 +1,133 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// RebuildResult says what a rebuild recomputed.
+type RebuildResult struct {
+	Enrollments int     `json:"enrollments"`
+	Cells       int     `json:"cells"`
+	Seconds     float64 `json:"seconds"`
+}
+
+// Rebuild recomputes every aggregate from the enrollments as stored,
+// replacing the maintained cells and facts. Changes made meanwhile wait
+// and are applied on top afterwards (they diff against the rebuilt
+// facts). A rebuild interrupted by a crash is run again by Start.
+func (s *Store) Rebuild(ctx context.Context) (RebuildResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := time.Now()
+	if _, err := s.meta.UpdateOne(ctx, bson.M{"_id": "rebuild"}, bson.M{"$set": bson.M{"running": true}},
+		options.UpdateOne().SetUpsert(true)); err != nil {
+		return RebuildResult{}, fmt.Errorf("reports: mark rebuild: %w", err)
+	}
+	t, facts, err := s.recompute(ctx)
+	if err != nil {
+		return RebuildResult{}, err
+	}
+	for _, c := range []*mongo.Collection{s.cells, s.facts, s.pending} {
+		if err := c.Drop(ctx); err != nil {
+			return RebuildResult{}, fmt.Errorf("reports: drop %s: %w", c.Name(), err)
+		}
+	}
+	docs := make([]any, 0, len(t))
+	for key, c := range t {
+		docs = append(docs, c.doc(key))
+	}
+	if err := insertAll(ctx, s.cells, docs); err != nil {
+		return RebuildResult{}, err
+	}
+	if err := insertAll(ctx, s.facts, facts); err != nil {
+		return RebuildResult{}, err
+	}
+	v, err := s.bump(ctx)
+	if err != nil {
+		return RebuildResult{}, err
+	}
+	if _, err := s.meta.DeleteOne(ctx, bson.M{"_id": "rebuild"}); err != nil {
+		return RebuildResult{}, fmt.Errorf("reports: unmark rebuild: %w", err)
+	}
+	s.tmu.Lock()
+	s.table, s.seen, s.stale, s.checked = t, v, false, s.now()
+	s.tmu.Unlock()
+	return RebuildResult{Enrollments: len(facts), Cells: len(t), Seconds: time.Since(start).Seconds()}, nil
+}
+
+// recompute derives every fact and the cells they sum to, from scratch.
+func (s *Store) recompute(ctx context.Context) (table, []any, error) {
+	cur, err := s.enrollments.Find(ctx, bson.M{}, options.Find().SetBatchSize(1000).SetProjection(bson.M{
+		"completed_lessons": 0, "applied_attempts": 0}))
+	if err != nil {
+		return nil, nil, fmt.Errorf("reports: read enrollments: %w", err)
+	}
+	defer cur.Close(ctx)
+	posttests := map[string]bool{}
+	t := table{}
+	var facts []any
+	for cur.Next(ctx) {
+		var e enrollmentDoc
+		if err := cur.Decode(&e); err != nil {
+			return nil, nil, fmt.Errorf("reports: decode enrollment: %w", err)
+		}
+		f, err := s.factOf(ctx, &e, posttests)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, ch := range changes(nil, &f) {
+			t.apply(&ch)
+		}
+		facts = append(facts, factDoc{ID: e.ID, Fact: f, Seq: 1, Src: e.UpdatedAt})
+	}
+	if err := cur.Err(); err != nil {
+		return nil, nil, fmt.Errorf("reports: read enrollments: %w", err)
+	}
+	return t, facts, nil
+}
+
+func insertAll(ctx context.Context, c *mongo.Collection, docs []any) error {
+	const batch = 1000
+	for i := 0; i < len(docs); i += batch {
+		_, err := c.InsertMany(ctx, docs[i:min(i+batch, len(docs))], options.InsertMany().SetOrdered(false))
+		if err != nil {
+			return fmt.Errorf("reports: write %s: %w", c.Name(), err)
+		}
+	}
+	return nil
+}
+
+// doc returns the cell as stored.
+func (c *cell) doc(key string) *cellDoc {
+	d := &cellDoc{ID: key, Course: c.course, Region: c.region, Sector: c.sector, Gender: c.gender,
+		Cohorts: c.cohorts, Days: make(map[string]countsDoc, len(c.days))}
+	for dd, v := range c.days {
+		d.Days[dayField(dd)] = countsDoc{N: v.N, Cert: v.Cert, FS: v.FinalSum, FN: v.FinalN, PreS: v.PreSum,
+			PreN: v.PreN, PostS: v.PostSum, PostN: v.PostN, GS: v.GainSum, GN: v.GainN,
+			Done: dayFields(v.Done), Active: dayFields(v.Active)}
+	}
+	return d
+}
+
+func dayFields(m map[day]int64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for d, v := range m {
+		out[dayField(d)] = v
+	}
+	return out
+}
+
+// rebuildInterrupted reports whether a rebuild started and never finished.
+func (s *Store) rebuildInterrupted(ctx context.Context) (bool, error) {
+	n, err := s.meta.CountDocuments(ctx, bson.M{"_id": "rebuild"})
+	if err != nil {
+		return false, fmt.Errorf("reports: read rebuild mark: %w", err)
+	}
+	return n > 0, nil
+}
