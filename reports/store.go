@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sync"
 	"time"
 
@@ -256,35 +257,53 @@ func (s *Store) apply(ctx context.Context, p *pendingDoc) error {
 	for i := range chs {
 		ch := &chs[i]
 		f := ch.Fact
-		// The op guard makes a replay of this change a no-op: the filter
-		// misses, the upsert's insert hits the existing _id.
-		_, err := s.cells.UpdateOne(ctx, bson.M{"_id": ch.Key, "ops": bson.M{"$ne": p.Op}}, bson.M{
+		// The op id recorded in the cell makes a replay of this change a
+		// no-op. Read, then write by _id alone: the embedded store decodes
+		// every document of a collection for any filter beyond _id. The
+		// read and the write cannot race: changes are serialised (s.mu)
+		// and the journal holds the enrollment.
+		var seen struct {
+			Ops []string `bson:"ops"`
+		}
+		err := s.cells.FindOne(ctx, bson.M{"_id": ch.Key}, options.FindOne().SetProjection(bson.M{"ops": 1})).Decode(&seen)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return fmt.Errorf("reports: read cell %s: %w", ch.Key, err)
+		}
+		if slices.Contains(seen.Ops, p.Op) {
+			continue
+		}
+		_, err = s.cells.UpdateOne(ctx, bson.M{"_id": ch.Key}, bson.M{
 			"$inc":         ch.incDoc(),
 			"$push":        bson.M{"ops": bson.M{"$each": bson.A{p.Op}, "$slice": -20}},
 			"$setOnInsert": bson.M{"course": f.Course, "region": f.Region, "sector": f.Sector, "gender": f.Gender, "cohorts": f.Cohorts},
 		}, options.UpdateOne().SetUpsert(true))
-		if err != nil && !mongo.IsDuplicateKeyError(err) {
+		if err != nil {
 			return fmt.Errorf("reports: update cell %s: %w", ch.Key, err)
 		}
 	}
-	var err error
-	if p.New == nil {
-		_, err = s.facts.DeleteOne(ctx, bson.M{"_id": p.ID, "seq": p.Seq})
-	} else {
-		_, err = s.facts.UpdateOne(ctx, bson.M{"_id": p.ID, "seq": p.Seq},
-			bson.M{"$set": bson.M{"fact": p.New, "seq": p.Seq + 1, "src": p.Src}}, options.UpdateOne().SetUpsert(true))
-		if mongo.IsDuplicateKeyError(err) {
-			err = nil // the seq moved on: this step was applied before
-		}
+	// The fact is written only if it is still the one the change replaces
+	// (a replay after the write finds the seq moved on).
+	var cur factDoc
+	err := s.facts.FindOne(ctx, bson.M{"_id": p.ID}, options.FindOne().SetProjection(bson.M{"seq": 1})).Decode(&cur)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("reports: read fact %s: %w", p.ID, err)
 	}
-	if err != nil {
-		return fmt.Errorf("reports: record fact %s: %w", p.ID, err)
+	if cur.Seq == p.Seq {
+		if p.New == nil {
+			_, err = s.facts.DeleteOne(ctx, bson.M{"_id": p.ID})
+		} else {
+			_, err = s.facts.UpdateOne(ctx, bson.M{"_id": p.ID},
+				bson.M{"$set": bson.M{"fact": p.New, "seq": p.Seq + 1, "src": p.Src}}, options.UpdateOne().SetUpsert(true))
+		}
+		if err != nil {
+			return fmt.Errorf("reports: record fact %s: %w", p.ID, err)
+		}
 	}
 	v, err := s.bump(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := s.pending.DeleteOne(ctx, bson.M{"_id": p.ID, "op": p.Op}); err != nil {
+	if _, err := s.pending.DeleteOne(ctx, bson.M{"_id": p.ID}); err != nil {
 		return fmt.Errorf("reports: clear journal %s: %w", p.ID, err)
 	}
 	s.tmu.Lock()
