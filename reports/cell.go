@@ -10,8 +10,9 @@ import (
 )
 
 // A cell holds the counters of the enrollments that share a course, a
-// region, a sector, a gender, a set of cohorts and the week they enrolled
-// in, split by the day they enrolled on. Every filter and breakdown of a
+// region, a sector, a gender, a set of cohorts and the month they enrolled
+// in, split by the day they enrolled on (the month bounds a document's
+// size). Every filter and breakdown of a
 // report is a sum over whole cells and days, so a summary never reads an
 // enrollment. The cell's _id is its key.
 type cell struct {
@@ -37,7 +38,7 @@ type counts struct {
 // cellKey is the _id of the cell a fact falls in.
 func cellKey(f *Fact) string {
 	return strings.Join([]string{f.Course, f.Region, f.Sector, f.Gender, cohortKey(f.Cohorts),
-		strconv.Itoa(int(f.Enrolled.week()))}, "|")
+		f.Enrolled.String()[:7]}, "|")
 }
 
 // contribution is what one fact adds to its cell and day (sign +1), or
