@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"lontar/httpapi"
 )
 
 //go:embed static
@@ -138,7 +140,7 @@ func (a *App) Handler() fiber.Handler {
 			c.Set(fiber.HeaderCacheControl, "no-cache")
 		}
 		c.Set(fiber.HeaderETag, as.etag)
-		if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && strings.Contains(match, as.etag) {
+		if httpapi.ETagMatch(c.Get(fiber.HeaderIfNoneMatch), as.etag) {
 			return c.SendStatus(fiber.StatusNotModified)
 		}
 		c.Set(fiber.HeaderContentType, as.contentType)
