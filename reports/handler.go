@@ -38,7 +38,7 @@ func (h *Handler) Register(api fiber.Router) {
 var readers = []lontar.Role{lontar.RoleAgency, lontar.RoleAdmin, lontar.RoleTrainer}
 
 func (h *Handler) report(c *fiber.Ctx) (*Summary, error) {
-	caller, err := httpapi.Caller(c, readers...)
+	caller, err := httpapi.Authorize(c, readers...)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (h *Handler) exportCSV(c *fiber.Ctx) error {
 
 // statements serves GET /reports/xapi?since=&limit=&after=&course_id=.
 func (h *Handler) statements(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleAgency, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleAgency, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (h *Handler) statements(c *fiber.Ctx) error {
 		}
 	}
 	if len(fields) > 0 {
-		e := lontar.Errorf(lontar.EBadRequest, "Parameter xAPI tidak benar.", "Bad xAPI parameters.")
+		e := lontar.NewError(lontar.EBadRequest, "Parameter xAPI tidak benar.", "Bad xAPI parameters.")
 		e.Fields = fields
 		return e
 	}
@@ -140,7 +140,7 @@ func (h *Handler) statements(c *fiber.Ctx) error {
 }
 
 func (h *Handler) rebuild(c *fiber.Ctx) error {
-	if _, err := httpapi.Caller(c, lontar.RoleAdmin); err != nil {
+	if _, err := httpapi.Authorize(c, lontar.RoleAdmin); err != nil {
 		return err
 	}
 	res, err := h.store.Rebuild(c.UserContext())
@@ -151,7 +151,7 @@ func (h *Handler) rebuild(c *fiber.Ctx) error {
 }
 
 func (h *Handler) cohort(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func ParseFilter(q url.Values, allowed ...string) (Filter, error) {
 		fields["to"] = lontar.T("Tanggal akhir sebelum tanggal awal.", "The end date is before the start date.")
 	}
 	if len(fields) > 0 {
-		e := lontar.Errorf(lontar.EBadRequest, "Filter laporan tidak dikenal.", "Unknown report filter.")
+		e := lontar.NewError(lontar.EBadRequest, "Filter laporan tidak dikenal.", "Unknown report filter.")
 		e.Fields = fields
 		return Filter{}, e
 	}
@@ -95,7 +95,7 @@ func scopeAllows(c *lontar.Caller, region string) bool {
 
 // errOutOfScope is a request for data the caller may not see: 403, not an
 // empty answer, so a user never mistakes "not yours" for "nobody".
-var errOutOfScope = lontar.Errorf(lontar.EForbidden,
+var errOutOfScope = lontar.NewError(lontar.EForbidden,
 	"Wilayah atau kelompok ini di luar cakupan Anda.", "This region or cohort is outside your scope.")
 
 // access is what a caller may read of the aggregates.

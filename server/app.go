@@ -20,6 +20,7 @@ import (
 	"lontar/httpapi"
 	"lontar/quizzes"
 	"lontar/regions"
+	"lontar/reports"
 )
 
 // buildApp wires every feature into one Fiber app: stores, indexes, seed
@@ -40,7 +41,9 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	quizStore := quizzes.NewStore(db)
 	courseStore := courses.NewStore(db)
 	catalog := courses.NewCatalog(courseStore)
-	enrollmentStore := enrollments.NewStore(db, catalog, users, quizStore)
+	// Reports keep their aggregates up to date as enrollments change.
+	reportStore := reports.NewStore(db, nil)
+	enrollmentStore := enrollments.NewStore(db, catalog, users, quizStore, reportStore)
 	cohortStore := cohorts.NewStore(db, catalog, enrollmentStore, users, cfg.PublicURL)
 	quizService := quizzes.NewService(quizStore, courseStore, enrollmentStore)
 	// Every event type POST /sync accepts, and what applies it.
@@ -78,6 +81,14 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	if _, err := quizService.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed quizzes: %w", err)
 	}
+	// Finish a report change a crash interrupted, and load the aggregates.
+	if err := reportStore.Start(ctx); err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	pseudonymKey, err := accounts.LoadOrCreateKey(filepath.Join(cfg.DataDir, "keys", "xapi-pseudonym.key"))
+	if err != nil {
+		return nil, err
+	}
 
 	app := httpapi.NewApp(httpapi.Options{Logger: logger, Verifier: tokens, TrustedProxies: cfg.TrustedProxies})
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed,
@@ -102,6 +113,8 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	enrollments.NewHandler(enrollmentStore, syncer).Register(api)
 	cohorts.NewHandler(cohortStore, catalog, enrollmentStore, users).Register(api)
 	quizzes.NewHandler(quizService).Register(api)
+	reports.NewHandler(reportStore, reports.NewXAPI(reportStore, cfg.PublicURL, pseudonymKey),
+		reports.NewTrainer(reportStore, users)).Register(api)
 
 	app.Get("/api/openapi.json", openAPIHandler())
 	// A mistyped API path gets a JSON 404, never the web app.

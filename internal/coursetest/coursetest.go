@@ -89,7 +89,7 @@ func New(t testing.TB, appliers map[string]lontar.SyncApplier) *Fixture {
 	_, catalog, publish := NewCatalog(env.DB)
 	f := &Fixture{Env: env, Catalog: catalog, publish: publish, People: NewFakePeople(),
 		Finals: &FakeFinals{m: map[string]string{}}}
-	f.Enrollments = enrollments.NewStore(env.DB, catalog, f.People, f.Finals)
+	f.Enrollments = enrollments.NewStore(env.DB, catalog, f.People, f.Finals, nil)
 	all := map[string]lontar.SyncApplier{enrollments.EventLessonCompleted: enrollments.LessonCompletions(f.Enrollments)}
 	maps.Copy(all, appliers)
 	f.Syncer = enrollments.NewSyncer(env.DB, all)
