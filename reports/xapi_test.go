@@ -290,9 +290,11 @@ func TestTheValidatorRejectsBadStatements(t *testing.T) {
 		"unknown property": func(m map[string]any) { m["phone"] = "+62812" },
 		"relative id":      func(m map[string]any) { m["object"].(map[string]any)["id"] = "courses/a" },
 		"bad language":     func(m map[string]any) { m["verb"].(map[string]any)["display"] = map[string]any{"indonesian!": "x"} },
-		"scaled too big":   func(m map[string]any) { m["result"] = map[string]any{"score": map[string]any{"scaled": json.Number("1.5")}} },
-		"no verb":          func(m map[string]any) { delete(m, "verb") },
-		"bad id":           func(m map[string]any) { m["id"] = "123" },
+		"scaled too big": func(m map[string]any) {
+			m["result"] = map[string]any{"score": map[string]any{"scaled": json.Number("1.5")}}
+		},
+		"no verb": func(m map[string]any) { delete(m, "verb") },
+		"bad id":  func(m map[string]any) { m["id"] = "123" },
 	}
 	parse := func() map[string]any {
 		var m map[string]any

@@ -212,20 +212,54 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 	if rebuilt := export(s); !bytes.Equal(rebuilt, maintained) {
 		t.Fatalf("maintained aggregates differ from a rebuild:\nmaintained %s\nrebuilt    %s", maintained, rebuilt)
 	}
-	// And the xAPI log has a statement for each thing done, each once.
+	// And the xAPI log has one statement for each lesson completed and
+	// each quiz attempt counted, as the learners' own enrollments say.
+	var wantLessons, wantAttempts, wantCourses int
+	for _, l := range learners {
+		var list []struct {
+			CompletedLessons map[string]any `json:"completed_lessons"`
+			QuizResults      map[string]struct {
+				Attempts int `json:"attempts"`
+			} `json:"quiz_results"`
+			CompletedAt *string `json:"completed_at"`
+		}
+		s.do(t, "GET", "/api/v1/me/enrollments", l.token, nil).json(t, &list)
+		for _, e := range list {
+			wantLessons += len(e.CompletedLessons)
+			for _, q := range e.QuizResults {
+				wantAttempts += q.Attempts
+			}
+			if e.CompletedAt != nil {
+				wantCourses++
+			}
+		}
+	}
 	r = s.do(t, "GET", "/api/v1/reports/xapi?limit=500", admin, nil)
 	var sts []struct {
-		ID string `json:"id"`
+		ID     string `json:"id"`
+		Object struct {
+			ID string `json:"id"`
+		} `json:"object"`
 	}
 	r.json(t, &sts)
 	seen := map[string]bool{}
+	var lessons, attempts, done int
 	for _, st := range sts {
 		if seen[st.ID] {
 			t.Errorf("statement %s twice", st.ID)
 		}
 		seen[st.ID] = true
+		switch {
+		case strings.Contains(st.Object.ID, "/lessons/"):
+			lessons++
+		case strings.Contains(st.Object.ID, "/quizzes/"):
+			attempts++
+		default:
+			done++
+		}
 	}
-	if len(sts) == 0 {
-		t.Error("no xAPI statements")
+	if lessons != wantLessons || attempts != wantAttempts || done != wantCourses || lessons == 0 || attempts == 0 {
+		t.Errorf("xAPI statements: %d lessons, %d attempts, %d courses; enrollments say %d, %d, %d",
+			lessons, attempts, done, wantLessons, wantAttempts, wantCourses)
 	}
 }
