@@ -55,12 +55,12 @@ function ensureStyles() {
 // barChart draws one horizontal bar per row: enrolled in light, completed
 // in dark over it; suppressed rows get a hatched stub and a note.
 export function barChart(rows, title) {
-  const rowH = 28, labelW = 150, width = 560, barW = width - labelW - 70;
+  const rowH = 26, labelW = 108, width = 360, barW = width - labelW - 76;
   const max = Math.max(1, ...rows.map((r) => r.enrolled ?? 0));
   const svg = s('svg', { viewBox: `0 0 ${width} ${rows.length * rowH + 8}`, role: 'img', class: 'chart', 'aria-label': title });
   rows.forEach((r, i) => {
     const y = i * rowH + 4;
-    const label = r.label.length > 22 ? r.label.slice(0, 21) + '…' : r.label;
+    const label = r.label.length > 15 ? r.label.slice(0, 14) + '…' : r.label;
     svg.append(s('text', { x: labelW - 6, y: y + 17, 'text-anchor': 'end', class: 'lbl' }, label));
     if (r.suppressed) {
       svg.append(s('rect', { x: labelW, y: y + 4, width: 16, height: rowH - 10, class: 'bar-supp' }),
@@ -79,7 +79,7 @@ export function barChart(rows, title) {
 // weekChart draws enrollments per week as columns and completions as a
 // line with dots; suppressed weeks are hatched.
 export function weekChart(weeks) {
-  const width = 560, height = 180, pad = 28, n = Math.max(weeks.length, 1);
+  const width = 360, height = 170, pad = 30, n = Math.max(weeks.length, 1);
   const max = Math.max(1, ...weeks.map((x) => Math.max(x.enrolled ?? 0, x.completed ?? 0)));
   const colW = (width - 2 * pad) / n;
   const y = (v) => height - pad - (v / max) * (height - 2 * pad);
