@@ -26,6 +26,7 @@ type Conn struct {
 	DB       *mongo.Database
 	Embedded bool
 	stop     func()
+	dir      string // the embedded store's files
 }
 
 // Options say which store to open.
@@ -64,7 +65,7 @@ func Open(ctx context.Context, o Options) (*Conn, error) {
 		stop()
 		return nil, fmt.Errorf("database: connect to embedded store: %w", err)
 	}
-	return &Conn{Client: client, DB: client.Database(o.DBName), Embedded: true, stop: stop}, nil
+	return &Conn{Client: client, DB: client.Database(o.DBName), Embedded: true, stop: stop, dir: filepath.Join(o.DataDir, "db")}, nil
 }
 
 // Ping reports whether the store answers.

@@ -1,10 +1,12 @@
 package reports
 
 import (
-	"strconv"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"lontar/regions"
 )
@@ -137,101 +139,110 @@ func changes(old, new *Fact) []change {
 	return kept
 }
 
-// dayField is the stored field name of a day: field names must not be
-// plain numbers for dotted paths to mean map keys everywhere.
-func dayField(d day) string { return "D" + strconv.Itoa(int(d)) }
-
-func parseDayField(s string) (day, bool) {
-	if !strings.HasPrefix(s, "D") {
-		return 0, false
-	}
-	n, err := strconv.Atoi(s[1:])
-	return day(n), err == nil
-}
-
-// incDoc is the $inc of a change.
-func (c *change) incDoc() bson.M {
-	p := "d." + dayField(c.Day) + "."
-	inc := bson.M{}
-	put := func(name string, v int64) {
-		if v != 0 {
-			inc[p+name] = v
-		}
-	}
-	put("n", c.Counts.N)
-	put("cert", c.Counts.Cert)
-	put("fs", c.Counts.FinalSum)
-	put("fn", c.Counts.FinalN)
-	put("pres", c.Counts.PreSum)
-	put("pren", c.Counts.PreN)
-	put("posts", c.Counts.PostSum)
-	put("postn", c.Counts.PostN)
-	put("gs", c.Counts.GainSum)
-	put("gn", c.Counts.GainN)
-	for d, v := range c.Counts.Done {
-		put("c."+dayField(d), v)
-	}
-	for d, v := range c.Counts.Active {
-		put("a."+dayField(d), v)
-	}
-	return inc
-}
-
-// cellDoc is a cell as stored.
+// cellDoc is a cell as stored. Its counters are one binary field (see
+// encodeDays): the embedded store converts every field of a document on
+// each read and write, so cells of a few hundred numeric fields made
+// loading them at start take seconds per thousand documents.
 type cellDoc struct {
-	ID      string               `bson:"_id"`
-	Course  string               `bson:"course"`
-	Region  string               `bson:"region"`
-	Sector  string               `bson:"sector"`
-	Gender  string               `bson:"gender"`
-	Cohorts []string             `bson:"cohorts"`
-	Days    map[string]countsDoc `bson:"d"`
-}
-
-type countsDoc struct {
-	N      int64            `bson:"n"`
-	Cert   int64            `bson:"cert"`
-	FS     int64            `bson:"fs"`
-	FN     int64            `bson:"fn"`
-	PreS   int64            `bson:"pres"`
-	PreN   int64            `bson:"pren"`
-	PostS  int64            `bson:"posts"`
-	PostN  int64            `bson:"postn"`
-	GS     int64            `bson:"gs"`
-	GN     int64            `bson:"gn"`
-	Done   map[string]int64 `bson:"c"`
-	Active map[string]int64 `bson:"a"`
+	ID      string   `bson:"_id"`
+	Course  string   `bson:"course"`
+	Region  string   `bson:"region"`
+	Sector  string   `bson:"sector"`
+	Gender  string   `bson:"gender"`
+	Cohorts []string `bson:"cohorts"`
+	B       []byte   `bson:"b"`
+	V       int64    `bson:"v"`   // bumped by every write, for optimistic updates on a shared MongoDB
+	Ops     []string `bson:"ops"` // the last changes applied, so a replay is a no-op
 }
 
 // cellOf turns a stored cell into its in-memory form.
-func cellOf(d *cellDoc) *cell {
-	c := &cell{course: d.Course, region: d.Region, sector: d.Sector, gender: d.Gender,
-		cohorts: d.Cohorts, kab: regions.Kabupaten(d.Region), days: make(map[day]*counts, len(d.Days))}
-	for k, v := range d.Days {
-		dd, ok := parseDayField(k)
-		if !ok {
-			continue
-		}
-		cs := &counts{N: v.N, Cert: v.Cert, FinalSum: v.FS, FinalN: v.FN, PreSum: v.PreS, PreN: v.PreN,
-			PostSum: v.PostS, PostN: v.PostN, GainSum: v.GS, GainN: v.GN}
-		cs.Done = daysOf(v.Done)
-		cs.Active = daysOf(v.Active)
-		c.days[dd] = cs
+func cellOf(d *cellDoc) (*cell, error) {
+	days, err := decodeDays(d.B)
+	if err != nil {
+		return nil, fmt.Errorf("reports: cell %s: %w", d.ID, err)
 	}
-	return c
+	return &cell{course: d.Course, region: d.Region, sector: d.Sector, gender: d.Gender,
+		cohorts: d.Cohorts, kab: regions.Kabupaten(d.Region), days: days}, nil
 }
 
-func daysOf(m map[string]int64) map[day]int64 {
-	var out map[day]int64
-	for k, v := range m {
-		if d, ok := parseDayField(k); ok && v != 0 {
-			if out == nil {
-				out = map[day]int64{}
+// doc returns the cell as stored.
+func (c *cell) doc(key string) *cellDoc {
+	return &cellDoc{ID: key, Course: c.course, Region: c.region, Sector: c.sector, Gender: c.gender,
+		Cohorts: c.cohorts, B: encodeDays(c.days), Ops: []string{}}
+}
+
+// encodeDays writes the counters as varints, days in order: the day, the
+// ten sums, then the completion and the last-active histograms (number of
+// entries, then day and value of each).
+func encodeDays(days map[day]*counts) []byte {
+	var b []byte
+	for _, d := range slices.Sorted(maps.Keys(days)) {
+		c := days[d]
+		b = binary.AppendVarint(b, int64(d))
+		for _, v := range []int64{c.N, c.Cert, c.FinalSum, c.FinalN, c.PreSum, c.PreN, c.PostSum, c.PostN, c.GainSum, c.GainN} {
+			b = binary.AppendVarint(b, v)
+		}
+		for _, h := range []map[day]int64{c.Done, c.Active} {
+			b = binary.AppendUvarint(b, uint64(len(h)))
+			for _, hd := range slices.Sorted(maps.Keys(h)) {
+				b = binary.AppendVarint(b, int64(hd))
+				b = binary.AppendVarint(b, h[hd])
 			}
-			out[d] = v
 		}
 	}
-	return out
+	return b
+}
+
+var errBadCell = errors.New("malformed counters")
+
+// decodeDays reads what encodeDays wrote.
+func decodeDays(b []byte) (map[day]*counts, error) {
+	days := map[day]*counts{}
+	next := func() (int64, error) {
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			return 0, errBadCell
+		}
+		b = b[n:]
+		return v, nil
+	}
+	for len(b) > 0 {
+		d, err := next()
+		if err != nil {
+			return nil, err
+		}
+		c := &counts{}
+		for _, p := range []*int64{&c.N, &c.Cert, &c.FinalSum, &c.FinalN, &c.PreSum, &c.PreN, &c.PostSum, &c.PostN, &c.GainSum, &c.GainN} {
+			if *p, err = next(); err != nil {
+				return nil, err
+			}
+		}
+		for _, h := range []*map[day]int64{&c.Done, &c.Active} {
+			n, k := binary.Uvarint(b)
+			if k <= 0 || n > uint64(len(b)) {
+				return nil, errBadCell
+			}
+			b = b[k:]
+			for range n {
+				hd, err := next()
+				if err != nil {
+					return nil, err
+				}
+				v, err := next()
+				if err != nil {
+					return nil, err
+				}
+				if *h == nil {
+					*h = map[day]int64{}
+				}
+				(*h)[day(hd)] = v
+			}
+		}
+		if !c.zero() {
+			days[day(d)] = c
+		}
+	}
+	return days, nil
 }
 
 // newCell returns an empty in-memory cell for a fact's dimensions.
@@ -250,6 +261,14 @@ func (t table) apply(ch *change) {
 		c = newCell(ch.Fact)
 		t[ch.Key] = c
 	}
+	c.add(ch)
+	if len(c.days) == 0 {
+		delete(t, ch.Key)
+	}
+}
+
+// add applies a change to the cell's days.
+func (c *cell) add(ch *change) {
 	cs := c.days[ch.Day]
 	if cs == nil {
 		cs = &counts{}
@@ -258,8 +277,5 @@ func (t table) apply(ch *change) {
 	cs.add(&ch.Counts)
 	if cs.zero() {
 		delete(c.days, ch.Day)
-	}
-	if len(c.days) == 0 {
-		delete(t, ch.Key)
 	}
 }

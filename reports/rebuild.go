@@ -33,9 +33,11 @@ func (s *Store) Rebuild(ctx context.Context) (RebuildResult, error) {
 	if err != nil {
 		return RebuildResult{}, err
 	}
+	// Emptied, not dropped: a dropped collection would lose the _id index
+	// database.IndexIDs gave its table on the embedded store.
 	for _, c := range []*mongo.Collection{s.cells, s.facts, s.pending} {
-		if err := c.Drop(ctx); err != nil {
-			return RebuildResult{}, fmt.Errorf("reports: drop %s: %w", c.Name(), err)
+		if _, err := c.DeleteMany(ctx, bson.M{}); err != nil {
+			return RebuildResult{}, fmt.Errorf("reports: empty %s: %w", c.Name(), err)
 		}
 	}
 	docs := make([]any, 0, len(t))
@@ -101,26 +103,6 @@ func insertAll(ctx context.Context, c *mongo.Collection, docs []any) error {
 		}
 	}
 	return nil
-}
-
-// doc returns the cell as stored.
-func (c *cell) doc(key string) *cellDoc {
-	d := &cellDoc{ID: key, Course: c.course, Region: c.region, Sector: c.sector, Gender: c.gender,
-		Cohorts: c.cohorts, Days: make(map[string]countsDoc, len(c.days))}
-	for dd, v := range c.days {
-		d.Days[dayField(dd)] = countsDoc{N: v.N, Cert: v.Cert, FS: v.FinalSum, FN: v.FinalN, PreS: v.PreSum,
-			PreN: v.PreN, PostS: v.PostSum, PostN: v.PostN, GS: v.GainSum, GN: v.GainN,
-			Done: dayFields(v.Done), Active: dayFields(v.Active)}
-	}
-	return d
-}
-
-func dayFields(m map[day]int64) map[string]int64 {
-	out := make(map[string]int64, len(m))
-	for d, v := range m {
-		out[dayField(d)] = v
-	}
-	return out
 }
 
 // rebuildInterrupted reports whether a rebuild started and never finished.

@@ -41,8 +41,9 @@ type Store struct {
 	cells, facts, pending, meta                                 *mongo.Collection
 	xlog, xlogged, xdays                                        *mongo.Collection
 
-	certs Certificates
-	now   func() time.Time
+	certs  Certificates
+	shared bool // other instances may write the same cells (MongoDB)
+	now    func() time.Time
 
 	stripes [64]sync.Mutex // serialise maintenance per enrollment
 	mu      sync.Mutex     // serialises changes to the cells (one writer)
@@ -60,8 +61,9 @@ type posttestEntry struct {
 	at  time.Time
 }
 
-// NewStore returns a Store on db. certs may be nil.
-func NewStore(db *mongo.Database, certs Certificates) *Store {
+// NewStore returns a Store on db. certs may be nil. shared says other
+// instances may write the same database (MongoDB, not the embedded store).
+func NewStore(db *mongo.Database, certs Certificates, shared bool) *Store {
 	return &Store{
 		enrollments: db.Collection("enrollments"),
 		attempts:    db.Collection("quiz_attempts"),
@@ -77,9 +79,35 @@ func NewStore(db *mongo.Database, certs Certificates) *Store {
 		xlogged:     db.Collection("xapi_logged"),
 		xdays:       db.Collection("xapi_days"),
 		certs:       certs,
+		shared:      shared,
 		now:         time.Now,
 		table:       table{},
 	}
+}
+
+// EnsureIndexes creates the store's collections, so that the embedded
+// store's _id index (database.IndexIDs) covers them from the start, and
+// the index a real MongoDB needs for nothing else: every read is by _id.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	names, err := s.cells.Database().ListCollectionNames(ctx, bson.M{})
+	if err != nil {
+		return fmt.Errorf("reports: list collections: %w", err)
+	}
+	for _, c := range []*mongo.Collection{s.cells, s.facts, s.pending, s.meta, s.xlog, s.xlogged, s.xdays} {
+		if slices.Contains(names, c.Name()) {
+			continue
+		}
+		if err := c.Database().CreateCollection(ctx, c.Name()); err != nil && !isNamespaceExists(err) {
+			return fmt.Errorf("reports: create %s: %w", c.Name(), err)
+		}
+	}
+	return nil
+}
+
+// isNamespaceExists reports a collection created meanwhile (code 48).
+func isNamespaceExists(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && ce.Code == 48
 }
 
 // Start finishes a change a crash interrupted and loads the cells into
@@ -114,7 +142,12 @@ type pendingDoc struct {
 	Old *Fact     `bson:"old"`
 	New *Fact     `bson:"new"`
 	Src time.Time `bson:"src"`
+	At  time.Time `bson:"at"` // when the change began
 }
+
+// staleJournal is how old a journalled change must be before another
+// process finishes it: younger, its own process is still applying it.
+const staleJournal = 30 * time.Second
 
 // EnrollmentChanged brings the aggregates up to date with the enrollment
 // of the user in the course. The enrollments and certificates features
@@ -239,13 +272,21 @@ func (s *Store) commit(ctx context.Context, id string, newFact *Fact, src time.T
 	if old == nil && newFact == nil || old != nil && newFact != nil && old.equal(newFact) {
 		return nil
 	}
-	p := pendingDoc{ID: id, Op: newOp(), Seq: fd.Seq, Old: old, New: newFact, Src: src}
+	p := pendingDoc{ID: id, Op: newOp(), Seq: fd.Seq, Old: old, New: newFact, Src: src, At: s.now().UTC()}
 	if _, err := s.pending.InsertOne(ctx, p); err != nil {
 		if !mongo.IsDuplicateKeyError(err) {
 			return fmt.Errorf("reports: journal %s: %w", id, err)
 		}
-		// An interrupted change of this enrollment: finish it, then the
-		// caller's retry (or the next event) applies the rest.
+		// Another change of this enrollment is journalled: another
+		// instance is applying it (the client retries later), or a crash
+		// interrupted it (finish it; the retry applies the rest).
+		var other pendingDoc
+		if err := s.pending.FindOne(ctx, bson.M{"_id": id}).Decode(&other); err != nil {
+			return fmt.Errorf("reports: read journal %s: %w", id, err)
+		}
+		if s.now().Sub(other.At) < staleJournal {
+			return fmt.Errorf("reports: %s is being changed by another process", id)
+		}
 		return s.recoverOne(ctx, id)
 	}
 	return s.apply(ctx, &p)
@@ -255,30 +296,8 @@ func (s *Store) commit(ctx context.Context, id string, newFact *Fact, src time.T
 func (s *Store) apply(ctx context.Context, p *pendingDoc) error {
 	chs := changes(p.Old, p.New)
 	for i := range chs {
-		ch := &chs[i]
-		f := ch.Fact
-		// The op id recorded in the cell makes a replay of this change a
-		// no-op. Read, then write by _id alone: the embedded store decodes
-		// every document of a collection for any filter beyond _id. The
-		// read and the write cannot race: changes are serialised (s.mu)
-		// and the journal holds the enrollment.
-		var seen struct {
-			Ops []string `bson:"ops"`
-		}
-		err := s.cells.FindOne(ctx, bson.M{"_id": ch.Key}, options.FindOne().SetProjection(bson.M{"ops": 1})).Decode(&seen)
-		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-			return fmt.Errorf("reports: read cell %s: %w", ch.Key, err)
-		}
-		if slices.Contains(seen.Ops, p.Op) {
-			continue
-		}
-		_, err = s.cells.UpdateOne(ctx, bson.M{"_id": ch.Key}, bson.M{
-			"$inc":         ch.incDoc(),
-			"$push":        bson.M{"ops": bson.M{"$each": bson.A{p.Op}, "$slice": -20}},
-			"$setOnInsert": bson.M{"course": f.Course, "region": f.Region, "sector": f.Sector, "gender": f.Gender, "cohorts": f.Cohorts},
-		}, options.UpdateOne().SetUpsert(true))
-		if err != nil {
-			return fmt.Errorf("reports: update cell %s: %w", ch.Key, err)
+		if err := s.applyCell(ctx, p.Op, &chs[i]); err != nil {
+			return err
 		}
 	}
 	// The fact is written only if it is still the one the change replaces
@@ -317,6 +336,53 @@ func (s *Store) apply(ctx context.Context, p *pendingDoc) error {
 	}
 	s.tmu.Unlock()
 	return nil
+}
+
+// applyCell adds one change to its stored cell, once: the op id recorded
+// in the cell makes a replay a no-op. The counters are read, changed and
+// written back. On the embedded store writes are serialised (s.mu, one
+// connection) and filtered by _id alone, since any other filter makes it
+// decode every cell; on a shared MongoDB the write is guarded by the
+// cell's version and retried when another instance wrote first.
+func (s *Store) applyCell(ctx context.Context, op string, ch *change) error {
+	for try := 0; ; try++ {
+		var d cellDoc
+		err := s.cells.FindOne(ctx, bson.M{"_id": ch.Key}).Decode(&d)
+		found := err == nil
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return fmt.Errorf("reports: read cell %s: %w", ch.Key, err)
+		}
+		if slices.Contains(d.Ops, op) {
+			return nil
+		}
+		c := newCell(ch.Fact)
+		if found {
+			if c, err = cellOf(&d); err != nil {
+				return err
+			}
+		}
+		c.add(ch)
+		f := ch.Fact
+		update := bson.M{
+			"$set": bson.M{"course": f.Course, "region": f.Region, "sector": f.Sector, "gender": f.Gender,
+				"cohorts": f.Cohorts, "b": encodeDays(c.days), "v": d.V + 1},
+			"$push": bson.M{"ops": bson.M{"$each": bson.A{op}, "$slice": -20}},
+		}
+		filter := bson.M{"_id": ch.Key}
+		if s.shared && found {
+			filter["v"] = d.V
+		}
+		res, err := s.cells.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(!found))
+		switch {
+		case err == nil && (res.MatchedCount == 1 || res.UpsertedCount == 1):
+			return nil
+		case err != nil && !mongo.IsDuplicateKeyError(err):
+			return fmt.Errorf("reports: update cell %s: %w", ch.Key, err)
+		case try == 10:
+			return fmt.Errorf("reports: cell %s keeps changing under this update", ch.Key)
+		}
+		// Another instance wrote the cell first: read it again.
+	}
 }
 
 // bump increments the cells' version and returns it.
@@ -435,7 +501,7 @@ func (s *Store) reload(ctx context.Context) error {
 }
 
 func (s *Store) loadCells(ctx context.Context) (table, error) {
-	cur, err := s.cells.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"ops": 0}).SetBatchSize(1000))
+	cur, err := s.cells.Find(ctx, bson.M{}, options.Find().SetBatchSize(1000))
 	if err != nil {
 		return nil, fmt.Errorf("reports: read cells: %w", err)
 	}
@@ -446,7 +512,11 @@ func (s *Store) loadCells(ctx context.Context) (table, error) {
 		if err := cur.Decode(&d); err != nil {
 			return nil, fmt.Errorf("reports: decode cell: %w", err)
 		}
-		if c := cellOf(&d); len(c.days) > 0 {
+		c, err := cellOf(&d)
+		if err != nil {
+			return nil, err
+		}
+		if len(c.days) > 0 {
 			t[d.ID] = c
 		}
 	}

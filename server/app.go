@@ -42,7 +42,7 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	courseStore := courses.NewStore(db)
 	catalog := courses.NewCatalog(courseStore)
 	// Reports keep their aggregates up to date as enrollments change.
-	reportStore := reports.NewStore(db, nil)
+	reportStore := reports.NewStore(db, nil, !conn.Embedded)
 	enrollmentStore := enrollments.NewStore(db, catalog, users, quizStore, reportStore)
 	cohortStore := cohorts.NewStore(db, catalog, enrollmentStore, users, cfg.PublicURL)
 	quizService := quizzes.NewService(quizStore, courseStore, enrollmentStore)
@@ -62,7 +62,7 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 
 	for _, ensure := range []func(context.Context) error{
 		users.EnsureIndexes, limiter.EnsureIndexes, courseStore.EnsureIndexes, enrollmentStore.EnsureIndexes,
-		cohortStore.EnsureIndexes, syncer.EnsureIndexes, quizStore.EnsureIndexes,
+		cohortStore.EnsureIndexes, syncer.EnsureIndexes, quizStore.EnsureIndexes, reportStore.EnsureIndexes,
 	} {
 		if err := ensure(ctx); err != nil {
 			return nil, fmt.Errorf("ensure indexes: %w", err)
@@ -80,6 +80,11 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	}
 	if _, err := quizService.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed quizzes: %w", err)
+	}
+	// Every collection exists now: give each an _id index the embedded
+	// store actually uses (see database.IndexIDs).
+	if err := conn.IndexIDs(ctx); err != nil {
+		return nil, err
 	}
 	// Finish a report change a crash interrupted, and load the aggregates.
 	if err := reportStore.Start(ctx); err != nil {
