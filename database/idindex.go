@@ -25,10 +25,13 @@ func (c *Conn) IndexIDs(ctx context.Context) error {
 	if !c.Embedded {
 		return nil
 	}
-	return indexIDs(ctx, filepath.Join(c.dir, c.DB.Name()+".sqlite"))
+	return IndexIDsIn(ctx, c.dir, c.DB.Name())
 }
 
-func indexIDs(ctx context.Context, file string) error {
+// IndexIDsIn is IndexIDs for database dbName of the embedded store whose
+// files are in dir (as StartEmbedded was given).
+func IndexIDsIn(ctx context.Context, dir, dbName string) error {
+	file := filepath.Join(dir, dbName+".sqlite")
 	q := url.Values{"_pragma": {"busy_timeout(10000)"}}
 	db, err := sql.Open("sqlite", "file:"+file+"?"+q.Encode())
 	if err != nil {

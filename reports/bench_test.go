@@ -2,11 +2,13 @@ package reports
 
 import (
 	"context"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"math/rand/v2"
 	"testing"
 	"time"
 
 	"lontar"
+	"lontar/internal/mongotest"
 )
 
 // BenchmarkSummary100k answers the summary over 100,000 enrollments on the
@@ -57,4 +59,39 @@ func BenchmarkSummary100k(b *testing.B) {
 	}
 	b.ReportMetric(rebuild.Seconds(), "rebuild-s")
 	b.ReportMetric(load.Seconds(), "load-s")
+}
+
+// BenchmarkMaintain is what keeping the aggregates up to date adds to one
+// learner's write: re-reading the enrollment, deriving its fact and
+// applying the difference to its cells (here the learner's last-active day
+// moves, so two histogram entries change), journalled.
+//
+//	go test -bench Maintain -run XXX ./reports/
+func BenchmarkMaintain(b *testing.B) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	s := newTestStore(b)
+	people := genPopulation(rand.New(rand.NewPCG(13, 14)), 2000)
+	mustSeedWorld(b, ctx, s.cells.Database(), people)
+	if err := s.EnsureIndexes(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Rebuild(ctx); err != nil {
+		b.Fatal(err)
+	}
+	mongotest.IndexIDs(b, s.cells.Database()) // as the app does at start
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		p := people[i%len(people)]
+		b.StopTimer()
+		at := testNow.Add(-time.Duration(i%5) * 24 * time.Hour)
+		if _, err := s.enrollments.UpdateOne(ctx, bson.M{"_id": p.user + ":" + p.course},
+			bson.M{"$set": bson.M{"active_at": at, "updated_at": testNow.Add(time.Duration(i) * time.Millisecond)}}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := s.EnrollmentChanged(ctx, p.user, p.course); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

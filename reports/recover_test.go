@@ -52,7 +52,7 @@ func TestInterruptedChangesAreFinishedOnceAtStart(t *testing.T) {
 		pd := pendingDoc{ID: id, Op: newOp(), Seq: fd.Seq, Old: &fd.Fact, New: &f, Src: e.UpdatedAt, At: testNow.Add(-time.Hour)}
 		if applied {
 			s.mu.Lock()
-			err := s.apply(ctx, &pd)
+			err := s.apply(ctx, &pd, false)
 			s.mu.Unlock()
 			if err != nil {
 				t.Fatal(err)

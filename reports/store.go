@@ -289,11 +289,11 @@ func (s *Store) commit(ctx context.Context, id string, newFact *Fact, src time.T
 		}
 		return s.recoverOne(ctx, id)
 	}
-	return s.apply(ctx, &p)
+	return s.apply(ctx, &p, false)
 }
 
 // apply performs a journalled change; every step is idempotent.
-func (s *Store) apply(ctx context.Context, p *pendingDoc) error {
+func (s *Store) apply(ctx context.Context, p *pendingDoc, replay bool) error {
 	chs := changes(p.Old, p.New)
 	for i := range chs {
 		if err := s.applyCell(ctx, p.Op, &chs[i]); err != nil {
@@ -301,11 +301,15 @@ func (s *Store) apply(ctx context.Context, p *pendingDoc) error {
 		}
 	}
 	// The fact is written only if it is still the one the change replaces
-	// (a replay after the write finds the seq moved on).
-	var cur factDoc
-	err := s.facts.FindOne(ctx, bson.M{"_id": p.ID}, options.FindOne().SetProjection(bson.M{"seq": 1})).Decode(&cur)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("reports: read fact %s: %w", p.ID, err)
+	// (a replay after the write finds the seq moved on). A first run read
+	// it under s.mu just before.
+	cur := factDoc{Seq: p.Seq}
+	var err error
+	if replay {
+		err = s.facts.FindOne(ctx, bson.M{"_id": p.ID}, options.FindOne().SetProjection(bson.M{"seq": 1})).Decode(&cur)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return fmt.Errorf("reports: read fact %s: %w", p.ID, err)
+		}
 	}
 	if cur.Seq == p.Seq {
 		if p.New == nil {
@@ -318,9 +322,13 @@ func (s *Store) apply(ctx context.Context, p *pendingDoc) error {
 			return fmt.Errorf("reports: record fact %s: %w", p.ID, err)
 		}
 	}
-	v, err := s.bump(ctx)
-	if err != nil {
-		return err
+	// Other instances learn of the change from the version; the embedded
+	// store has no other instance.
+	v := s.seen + 1
+	if s.shared {
+		if v, err = s.bump(ctx); err != nil {
+			return err
+		}
 	}
 	if _, err := s.pending.DeleteOne(ctx, bson.M{"_id": p.ID}); err != nil {
 		return fmt.Errorf("reports: clear journal %s: %w", p.ID, err)
@@ -447,7 +455,7 @@ func (s *Store) recoverOne(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("reports: read journal %s: %w", id, err)
 	}
-	if err := s.apply(ctx, &p); err != nil {
+	if err := s.apply(ctx, &p, true); err != nil {
 		return err
 	}
 	s.tmu.Lock()
