@@ -39,10 +39,10 @@ var filterParams = []string{"course_id", "region", "sector", "cohort_id", "from"
 
 // ParseFilter reads a filter from query parameters; an unknown parameter
 // or value is a bad_request error naming it.
-func ParseFilter(q url.Values, allowed ...string) (Filter, error) {
+func ParseFilter(q url.Values) (Filter, error) {
 	fields := map[string]lontar.Text{}
 	for k := range q {
-		if !slices.Contains(filterParams, k) && !slices.Contains(allowed, k) {
+		if !slices.Contains(filterParams, k) {
 			fields[k] = lontar.T("Parameter tidak dikenal.", "Unknown parameter.")
 		}
 	}

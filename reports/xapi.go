@@ -286,8 +286,9 @@ func (x *XAPI) Pseudonym(userID string) string {
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
-// maxScan bounds the log numbers one page reads, so a narrow scope never
-// makes one request read the whole log; the next page continues.
+// maxScanFactor bounds the log numbers one page reads (limit × factor),
+// so a narrow scope never makes one request read the whole log; the next
+// page continues.
 const maxScanFactor = 5
 
 // Page returns the statements the caller may see, in the order they were
