@@ -42,8 +42,36 @@ var validatorOnce = sync.OnceValue(func() *validation {
 	if err := id_translations.RegisterDefaultTranslations(v, tID); err != nil {
 		panic(err)
 	}
+	// The default datetime message shows Go's layout ("2006-01-02"):
+	// say the format as people write it.
+	for _, tr := range []struct {
+		t   ut.Translator
+		msg string
+	}{{tEN, "{0} must be a date written as {1}"}, {tID, "{0} harus tanggal yang ditulis {1}"}} {
+		words := dateLayoutWords[tr.t.Locale()]
+		err := v.RegisterTranslation("datetime", tr.t,
+			func(t ut.Translator) error { return t.Add("datetime", tr.msg, true) },
+			func(t ut.Translator, fe validator.FieldError) string {
+				layout := fe.Param()
+				for goForm, human := range words {
+					layout = strings.ReplaceAll(layout, goForm, human)
+				}
+				msg, _ := t.T("datetime", fe.Field(), layout)
+				return msg
+			})
+		if err != nil {
+			panic(err)
+		}
+	}
 	return &validation{v: v, id: tID, en: tEN}
 })
+
+// dateLayoutWords turns the parts of a Go time layout into what people
+// write, per language.
+var dateLayoutWords = map[string]map[string]string{
+	"en": {"2006": "YYYY", "01": "MM", "02": "DD", "15": "hh", "04": "mm"},
+	"id": {"2006": "TTTT", "01": "BB", "02": "HH", "15": "jj", "04": "mm"},
+}
 
 // Validate checks the `validate` tags of v and then, if v has a
 // Validate() error method, its rules, and returns one validation_failed

@@ -1,14 +1,18 @@
 package cohorts
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"mime"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"lontar"
-	"lontar/courses"
+	"lontar/csvexport"
 	"lontar/enrollments"
 	"lontar/httpapi"
 )
@@ -17,15 +21,23 @@ import (
 // CSV imports of participants.
 type Handler struct {
 	cohorts      *Store
-	catalog      *courses.Catalog
 	enrollments  *enrollments.Store
 	participants Participants
+	codes        Codes
+}
+
+// Codes issues one-time codes; *accounts.Store satisfies it. A trainer
+// gets a new activation code for a participant whose first was lost, or a
+// reset code for one who forgot their password; only for learners.
+type Codes interface {
+	IssueCode(ctx context.Context, userID string, roles ...lontar.Role) (*lontar.OneTimeCode, error)
 }
 
 // NewHandler returns the handler. participants registers people imported
-// from CSV (*accounts.Store); without it imports fail.
-func NewHandler(cohorts *Store, catalog *courses.Catalog, enrollments *enrollments.Store, participants Participants) *Handler {
-	return &Handler{cohorts: cohorts, catalog: catalog, enrollments: enrollments, participants: participants}
+// from CSV and codes issues their one-time codes (both *accounts.Store);
+// without them those routes fail.
+func NewHandler(cohorts *Store, enrollments *enrollments.Store, participants Participants, codes Codes) *Handler {
+	return &Handler{cohorts: cohorts, enrollments: enrollments, participants: participants, codes: codes}
 }
 
 // Register adds the routes, relative to /api/v1.
@@ -35,7 +47,12 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Post("/cohorts/join", h.joinCohort)
 	api.Get("/cohorts/:id", h.getCohort)                               // the cohort's trainers, admin
 	api.Get("/cohorts/:id/roster", h.roster)                           // the cohort's trainers, admin
+	api.Get("/cohorts/:id/roster.csv", h.rosterCSV)                    // the cohort's trainers, admin
 	api.Post("/cohorts/:id/participants/import", h.importParticipants) // the cohort's trainers, admin
+	api.Post("/cohorts/:id/participants/:user_id/code", h.issueCode)   // the cohort's trainers, admin
+	api.Get("/me/invitations", h.invitations)                          // the invited person
+	api.Post("/me/invitations/:cohort_id/accept", h.accept)
+	api.Post("/me/invitations/:cohort_id/decline", h.decline)
 }
 
 type joinRequest struct {
@@ -54,61 +71,18 @@ type importResultView struct {
 
 func (h *Handler) createCohort(c *fiber.Ctx) error {
 	var in CohortInput
-	if err := httpapi.BindJSON(c, &in); err != nil {
+	if err := httpapi.DecodeJSON(c, &in); err != nil {
 		return err
-	}
-	in.normalize()
-	if in.Name == "" {
-		return lontar.FieldErrors(map[string]lontar.Text{"name": lontar.T("Nama kelas wajib diisi.", "The class name is required.")})
 	}
 	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
-	institution, err := h.cohortInstitution(c.UserContext(), caller, in.CourseIDs)
-	if err != nil {
-		return err
-	}
-	cohort, err := h.cohorts.Create(c.UserContext(), caller.UserID, institution, in)
+	cohort, err := h.cohorts.Create(c.UserContext(), caller, &in)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(h.cohorts.View(cohort))
-}
-
-// cohortInstitution checks that every course is published and that the
-// caller may run it, and returns the institution the cohort belongs to:
-// a trainer's own; for an admin, the courses' (which must be one).
-func (h *Handler) cohortInstitution(ctx context.Context, caller *lontar.Caller, courseIDs []string) (string, error) {
-	if caller.Role == lontar.RoleTrainer && caller.Institution == "" {
-		return "", lontar.ErrForbidden
-	}
-	institution := ""
-	for _, id := range courseIDs {
-		course, err := h.catalog.Get(ctx, id)
-		if lontar.IsCode(err, lontar.ENotFound) {
-			return "", lontar.FieldErrors(map[string]lontar.Text{"course_ids": lontar.T(
-				"Kursus "+id+" tidak ditemukan atau belum diterbitkan.",
-				"Course "+id+" does not exist or is not published.")})
-		}
-		if err != nil {
-			return "", err
-		}
-		if caller.Role == lontar.RoleTrainer && course.Institution != caller.Institution {
-			return "", lontar.ErrForbidden
-		}
-		if institution == "" {
-			institution = course.Institution
-		} else if course.Institution != institution {
-			return "", lontar.FieldErrors(map[string]lontar.Text{"course_ids": lontar.T(
-				"Semua kursus dalam satu kelas harus dari lembaga yang sama.",
-				"All courses of a class must belong to one institution.")})
-		}
-	}
-	if caller.Role == lontar.RoleTrainer {
-		return caller.Institution, nil
-	}
-	return institution, nil
 }
 
 func (h *Handler) listCohorts(c *fiber.Ctx) error {
@@ -116,18 +90,7 @@ func (h *Handler) listCohorts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var list []*Cohort
-	switch {
-	case caller.Role == lontar.RoleTrainer:
-		if caller.Institution == "" {
-			return lontar.ErrForbidden
-		}
-		list, err = h.cohorts.List(c.UserContext(), caller.Institution)
-	case c.Query("institution") != "":
-		list, err = h.cohorts.List(c.UserContext(), c.Query("institution"))
-	default:
-		list, err = h.cohorts.All(c.UserContext())
-	}
+	list, err := h.cohorts.ListFor(c.UserContext(), caller, c.Query("institution"))
 	if err != nil {
 		return err
 	}
@@ -139,23 +102,13 @@ func (h *Handler) listCohorts(c *fiber.Ctx) error {
 }
 
 // managedCohort returns the cohort of the :id parameter if the caller may
-// run it: not_found for no such cohort, forbidden for anyone else's.
+// run it.
 func (h *Handler) managedCohort(c *fiber.Ctx) (*Cohort, error) {
 	caller, err := httpapi.Authorize(c)
 	if err != nil {
 		return nil, err
 	}
-	if !caller.Is(lontar.RoleTrainer, lontar.RoleAdmin) {
-		return nil, lontar.ErrForbidden
-	}
-	cohort, err := h.cohorts.Get(c.UserContext(), c.Params("id"))
-	if err != nil {
-		return nil, err
-	}
-	if !cohort.canManage(caller) {
-		return nil, lontar.ErrForbidden
-	}
-	return cohort, nil
+	return h.cohorts.Managed(c.UserContext(), caller, c.Params("id"))
 }
 
 func (h *Handler) getCohort(c *fiber.Ctx) error {
@@ -176,6 +129,52 @@ func (h *Handler) roster(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(roster)
+}
+
+// rosterCSV is the roster as a spreadsheet: one row per participant and
+// course. Participants typed the names in it, so it is written through
+// csvexport, which keeps any cell from acting as a formula.
+func (h *Handler) rosterCSV(c *fiber.Ctx) error {
+	cohort, err := h.managedCohort(c)
+	if err != nil {
+		return err
+	}
+	roster, err := h.cohorts.Roster(c.UserContext(), cohort)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	w := csvexport.NewWriter(&b)
+	if err := w.Write("status", "name", "phone", "business_name", "sector", "region", "gender",
+		"course_id", "percent", "lessons_done", "lessons_total", "completed_at"); err != nil {
+		return err
+	}
+	for _, e := range roster {
+		person := []string{e.Status, e.Name, e.Phone, e.BusinessName, e.Sector, e.Region, e.Gender}
+		if len(e.Courses) == 0 {
+			if err := w.Write(append(person, "", "", "", "", "")...); err != nil {
+				return err
+			}
+		}
+		for _, rc := range e.Courses {
+			done := ""
+			if rc.CompletedAt != nil {
+				done = rc.CompletedAt.UTC().Format(time.RFC3339)
+			}
+			row := append(slices.Clone(person), rc.CourseID, strconv.Itoa(rc.Percent),
+				strconv.Itoa(rc.LessonsDone), strconv.Itoa(rc.LessonsTotal), done)
+			if err := w.Write(row...); err != nil {
+				return err
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="roster-`+cohort.ID+`.csv"`)
+	// A BOM, so that spreadsheet programs read the file as UTF-8.
+	return c.Send(append([]byte("\xEF\xBB\xBF"), b.Bytes()...))
 }
 
 func (h *Handler) joinCohort(c *fiber.Ctx) error {
@@ -236,8 +235,84 @@ func (h *Handler) importParticipants(c *fiber.Ctx) error {
 		counts[r.Status]++
 	}
 	return c.JSON(fiber.Map{
-		"results": out, "created": counts[ImportCreated], "enrolled": counts[ImportEnrolled], "errors": counts[ImportError],
+		"results": out, "created": counts[ImportCreated], "enrolled": counts[ImportEnrolled],
+		"invited": counts[ImportInvited], "skipped": counts[ImportSkipped], "errors": counts[ImportError],
 	})
+}
+
+// issueCode gives a participant of the cohort a new one-time code: a new
+// activation code if they never activated (the old one stops working), a
+// reset code if they forgot their password.
+func (h *Handler) issueCode(c *fiber.Ctx) error {
+	cohort, err := h.managedCohort(c)
+	if err != nil {
+		return err
+	}
+	userID := c.Params("user_id")
+	if !slices.Contains(cohort.Members, userID) {
+		return lontar.NotFound("Peserta kelas ini", "Participant of this class")
+	}
+	if h.codes == nil {
+		return errNoParticipants
+	}
+	code, err := h.codes.IssueCode(c.UserContext(), userID, lontar.RoleLearner)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(code)
+}
+
+func (h *Handler) invitations(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.cohorts.Invitations(c.UserContext(), caller.UserID, httpapi.Lang(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (h *Handler) accept(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	lang, all, err := httpapi.LangParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	cohort, joined, err := h.cohorts.Accept(ctx, caller, c.Params("cohort_id"))
+	if err != nil {
+		return err
+	}
+	views := make([]enrollments.EnrollmentView, len(joined))
+	for i, e := range joined {
+		if views[i], err = h.enrollments.View(ctx, e, lang, all); err != nil {
+			return err
+		}
+	}
+	return c.JSON(fiber.Map{"cohort": invitedCohortView(cohort), "enrollments": views})
+}
+
+func (h *Handler) decline(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	if err := h.cohorts.Decline(c.UserContext(), caller, c.Params("cohort_id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// invitedCohortView is what a learner who accepted sees of the class: not
+// its join code or its trainers' details.
+func invitedCohortView(c *Cohort) fiber.Map {
+	return fiber.Map{"id": c.ID, "name": c.Name, "institution": c.Institution, "course_ids": c.CourseIDs,
+		"starts_on": c.StartsOn, "ends_on": c.EndsOn}
 }
 
 // errNoParticipants is internal: the server was wired without accounts.

@@ -13,13 +13,13 @@ import (
 
 // Handler serves enrollment, progress and offline sync.
 type Handler struct {
-	progress *Store
-	syncer   *Syncer
+	store  *Store
+	syncer *Syncer
 }
 
 // NewHandler returns the handler.
-func NewHandler(progress *Store, syncer *Syncer) *Handler {
-	return &Handler{progress: progress, syncer: syncer}
+func NewHandler(store *Store, syncer *Syncer) *Handler {
+	return &Handler{store: store, syncer: syncer}
 }
 
 // Register adds the routes, relative to /api/v1.
@@ -57,7 +57,7 @@ func (h *Handler) enroll(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, created, err := h.progress.Enroll(c.UserContext(), caller.UserID, c.Params("id"))
+	e, created, err := h.store.Enroll(c.UserContext(), caller.UserID, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -65,11 +65,7 @@ func (h *Handler) enroll(c *fiber.Ctx) error {
 	if created {
 		status = fiber.StatusCreated
 	}
-	v, err := h.progress.View(c.UserContext(), e, lang, all)
-	if err != nil {
-		return err
-	}
-	return c.Status(status).JSON(v)
+	return h.render(c, status, e, lang, all)
 }
 
 func (h *Handler) completeLesson(c *fiber.Ctx) error {
@@ -81,15 +77,11 @@ func (h *Handler) completeLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := h.progress.CompleteLesson(c.UserContext(), caller.UserID, c.Params("id"), pathParam(c, "lesson"), time.Time{})
+	e, err := h.store.CompleteLesson(c.UserContext(), caller.UserID, c.Params("id"), pathParam(c, "lesson"), time.Time{})
 	if err != nil {
 		return err
 	}
-	v, err := h.progress.View(c.UserContext(), e, lang, all)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
+	return h.render(c, fiber.StatusOK, e, lang, all)
 }
 
 func (h *Handler) myEnrollments(c *fiber.Ctx) error {
@@ -101,13 +93,13 @@ func (h *Handler) myEnrollments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.progress.Enrollments(c.UserContext(), caller.UserID)
+	list, err := h.store.Enrollments(c.UserContext(), caller.UserID)
 	if err != nil {
 		return err
 	}
 	views := make([]EnrollmentView, 0, len(list))
 	for _, e := range list {
-		v, err := h.progress.View(c.UserContext(), e, lang, all)
+		v, err := h.store.View(c.UserContext(), e, lang, all)
 		if err != nil {
 			return err
 		}
@@ -125,15 +117,11 @@ func (h *Handler) myEnrollment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := h.progress.Enrollment(c.UserContext(), caller.UserID, c.Params("course"))
+	e, err := h.store.Enrollment(c.UserContext(), caller.UserID, c.Params("course"))
 	if err != nil {
 		return err
 	}
-	v, err := h.progress.View(c.UserContext(), e, lang, all)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
+	return h.render(c, fiber.StatusOK, e, lang, all)
 }
 
 func (h *Handler) sync(c *fiber.Ctx) error {
@@ -171,4 +159,13 @@ func pathParam(c *fiber.Ctx, name string) string {
 		return u
 	}
 	return v
+}
+
+// render answers with the enrollment as its learner reads it.
+func (h *Handler) render(c *fiber.Ctx, status int, e *Enrollment, lang lontar.Lang, all bool) error {
+	v, err := h.store.View(c.UserContext(), e, lang, all)
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(v)
 }

@@ -152,12 +152,7 @@ func (h *Handler) submit(c *fiber.Ctx) error {
 		return err
 	}
 	out := attemptView(a, httpapi.Lang(c))
-	q, err := h.svc.store.Get(ctx, a.QuizID)
-	if err != nil {
-		return err
-	}
-	out.MaxAttempts = q.MaxAttempts
-	if out.AttemptsUsed, err = h.svc.store.AttemptsUsed(ctx, caller.UserID, a.QuizID); err != nil {
+	if out.MaxAttempts, out.AttemptsUsed, err = h.svc.Allowance(ctx, caller, a.QuizID); err != nil {
 		return err
 	}
 	status := fiber.StatusCreated

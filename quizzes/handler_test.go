@@ -12,59 +12,20 @@ import (
 
 	"lontar"
 	"lontar/courses"
+	"lontar/enrollments"
 	"lontar/internal/apitest"
+	"lontar/internal/coursetest"
 	"lontar/quizzes"
 )
 
-// courseOwners is the course → institution lookup the courses feature
-// provides in the app.
-type courseOwners map[string]string
-
-func (c courseOwners) CourseInstitution(_ context.Context, id string) (string, error) {
-	if inst, ok := c[id]; ok {
-		return inst, nil
-	}
-	return "", lontar.NotFound("Kursus", "Course")
-}
-
-// enrollments records results the way the enrollments feature does: once per
-// attempt id. The real store is exercised by the server's end-to-end tests.
-type enrollments struct {
-	mu       sync.Mutex
-	enrolled map[string]bool
-	results  map[string]lontar.QuizResult
-	seen     map[string]bool
-}
-
-func newEnrollments() *enrollments {
-	return &enrollments{enrolled: map[string]bool{}, results: map[string]lontar.QuizResult{}, seen: map[string]bool{}}
-}
-
-func (e *enrollments) Enrolled(_ context.Context, user, course string) (bool, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.enrolled[user+":"+course], nil
-}
-
-func (e *enrollments) RecordQuizAttempt(_ context.Context, user string, a lontar.QuizAttempt) (lontar.QuizResult, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	k := user + ":" + a.QuizID
-	r := e.results[k]
-	if !e.seen[a.AttemptID] {
-		e.seen[a.AttemptID] = true
-		r.Attempts++
-		r.BestScore = max(r.BestScore, a.Score)
-		r.Passed = r.Passed || a.Passed
-	}
-	e.results[k] = r
-	return r, nil
-}
-
+// env is the quizzes API on the real stores of the features it works
+// with: courses c1 (of "poltek") and c2 (of "undana") are published, and
+// learner L1 is enrolled in c1.
 type env struct {
 	*apitest.Env
 	svc     *quizzes.Service
-	enr     *enrollments
+	store   *quizzes.Store
+	enr     *enrollments.Store
 	trainer string // token of a trainer of "poltek"
 	other   string // token of a trainer of another institution
 	learner string // token of a learner enrolled in c1
@@ -75,11 +36,23 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := apitest.New(t)
-	enr := newEnrollments()
-	enr.enrolled["L1:c1"] = true
-	svc := quizzes.NewService(quizzes.NewStore(e.DB), courseOwners{"c1": "poltek", "c2": "undana"}, enr)
+	store := quizzes.NewStore(e.DB)
+	courseStore, catalog, publish := coursetest.NewCatalog(e.DB)
+	c1 := publish(t, coursetest.Course("c1", "poltek", "l1,l2"))
+	publish(t, coursetest.Course("c2", "undana", "l1"))
+	enr := enrollments.NewStore(e.DB, catalog, nil, store, nil, nil)
+	ctx := context.Background()
+	for _, ensure := range []func(context.Context) error{store.EnsureIndexes, enr.EnsureIndexes} {
+		if err := ensure(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := enr.EnrollPerson(ctx, lontar.Person{UserID: "L1"}, c1, ""); err != nil {
+		t.Fatal(err)
+	}
+	svc := quizzes.NewService(store, courseStore, enr)
 	quizzes.NewHandler(svc).Register(e.API())
-	return &env{Env: e, svc: svc, enr: enr,
+	return &env{Env: e, svc: svc, store: store, enr: enr,
 		trainer: e.Token(t, lontar.Caller{UserID: "T1", Role: lontar.RoleTrainer, Institution: "poltek"}),
 		other:   e.Token(t, lontar.Caller{UserID: "T2", Role: lontar.RoleTrainer, Institution: "undana"}),
 		learner: e.Token(t, lontar.Caller{UserID: "L1", Role: lontar.RoleLearner}),
@@ -100,6 +73,16 @@ const quizBody = `{"id":"hpp-quiz","course_id":"c1","kind":"final","title":{"id"
  {"id":"q5","type":"multiple","prompt":{"id":"Pilih"},"choices":[
    {"id":"a","text":{"id":"A"},"weight":50},{"id":"b","text":{"id":"B"},"weight":50},{"id":"c","text":{"id":"C"},"weight":-50}]}
 ]}`
+
+// result is L1's standing on the quiz as their enrollment in c1 keeps it.
+func (e *env) result(t *testing.T, quizID string) lontar.QuizResult {
+	t.Helper()
+	en, err := e.enr.Enrollment(context.Background(), "L1", "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return en.QuizResults[quizID]
+}
 
 func (e *env) mustCreate(t *testing.T) {
 	t.Helper()
@@ -261,7 +244,7 @@ func TestConcurrentAttemptsRespectTheLimit(t *testing.T) {
 	if counts[201] != 2 || counts[409] != 8 {
 		t.Fatalf("statuses %v, want two 201 and eight 409", counts)
 	}
-	if r := e.enr.results["L1:hpp-quiz"]; r.Attempts != 2 {
+	if r := e.result(t, "hpp-quiz"); r.Attempts != 2 {
 		t.Fatalf("enrollment counted %d attempts", r.Attempts)
 	}
 }
@@ -297,7 +280,7 @@ func TestOfflineSubmissionAppliedOnce(t *testing.T) {
 	if len(list) != 1 || list[0].AttemptID != ev.ID || list[0].Score != 50 {
 		t.Fatalf("attempts after 6 replays: %s", r.Body)
 	}
-	if res := e.enr.results["L1:hpp-quiz"]; res.Attempts != 1 || res.BestScore != 50 {
+	if res := e.result(t, "hpp-quiz"); res.Attempts != 1 || res.BestScore != 50 {
 		t.Fatalf("enrollment: %+v", res)
 	}
 	bad := ev
@@ -379,12 +362,12 @@ func TestSeedIsIdempotent(t *testing.T) {
 	}
 	// Every seeded course ends with a final quiz, in both languages.
 	for course := range seeded {
-		id, ok, err := e.svc.Store().FinalQuizID(ctx, course)
+		id, ok, err := e.store.FinalQuizID(ctx, course)
 		if err != nil || !ok {
 			t.Errorf("%s has no final quiz (%v)", course, err)
 			continue
 		}
-		q, err := e.svc.Store().Get(ctx, id)
+		q, err := e.store.Get(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -394,5 +377,152 @@ func TestSeedIsIdempotent(t *testing.T) {
 			}
 		}
 		t.Logf("%s: final %s has %d questions", course, id, len(q.Questions))
+	}
+}
+
+func TestBlankAttemptIsRefusedAndCostsNothing(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t)
+	for _, body := range []string{`null`, `{}`, `{"answers":null}`, `{"answers":{}}`,
+		`{"answers":{"q1":null,"q2":null}}`, `{"answers":{"q3":"","q5":[]}}`} {
+		r := e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, body)
+		if r.Status != 422 || !strings.Contains(string(r.Body), `"answers"`) {
+			t.Errorf("%s: %d %s", body, r.Status, r.Body)
+		}
+	}
+	r := e.Do(t, "GET", "/api/v1/quizzes/hpp-quiz", e.learner, nil)
+	var v struct {
+		AttemptsUsed int `json:"attempts_used"`
+	}
+	r.JSON(t, &v)
+	if v.AttemptsUsed != 0 || e.result(t, "hpp-quiz").Attempts != 0 {
+		t.Fatalf("blank submissions used %d attempts: %s", v.AttemptsUsed, r.Body)
+	}
+}
+
+// crashingEnrollments is the real enrollments store, except that the
+// next RecordQuizAttempt fails as a process killed before it would.
+type crashingEnrollments struct {
+	*enrollments.Store
+	crash bool
+}
+
+func (c *crashingEnrollments) RecordQuizAttempt(ctx context.Context, userID string, a lontar.QuizAttempt) (lontar.QuizResult, error) {
+	if c.crash {
+		c.crash = false
+		return lontar.QuizResult{}, fmt.Errorf("killed before recording")
+	}
+	return c.Store.RecordQuizAttempt(ctx, userID, a)
+}
+
+// A crash between saving an attempt and recording it in the enrollment:
+// the same attempt sent again, online or through sync, finishes the job.
+func TestReplayedAttemptFinishesWhatACrashLeftUndone(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t)
+	courseStore, _, _ := coursetest.NewCatalog(e.DB)
+	crashing := &crashingEnrollments{Store: e.enr}
+	svc := quizzes.NewService(e.store, courseStore, crashing)
+	app := apitest.New(t) // the same stores, through the crashing service
+	app.DB = e.DB
+	quizzes.NewHandler(svc).Register(app.API())
+	learner := app.Token(t, lontar.Caller{UserID: "L1", Role: lontar.RoleLearner})
+
+	const id = "0a1b2c3d-1111-4222-8333-444455556666"
+	body := `{"attempt_id":"` + id + `","answers":{"q1":"a","q2":27500,"q3":"secret_short","q4":true,"q5":["a","b"]}}`
+	crashing.crash = true
+	if r := app.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", learner, body); r.Status != 500 {
+		t.Fatalf("crashed submission: %d %s", r.Status, r.Body)
+	}
+	if res := e.result(t, "hpp-quiz"); res.Attempts != 0 {
+		t.Fatalf("recorded despite the crash: %+v", res)
+	}
+	r := app.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", learner, body)
+	if r.Status != 200 {
+		t.Fatalf("replay: %d %s", r.Status, r.Body)
+	}
+	if res := e.result(t, "hpp-quiz"); res.Attempts != 1 || !res.Passed || res.BestScore != 100 {
+		t.Fatalf("the replay did not record the attempt: %+v", res)
+	}
+
+	// The same through sync.
+	const id2 = "0a1b2c3d-1111-4222-8333-444455556667"
+	ev := lontar.SyncEvent{ID: id2, Type: "quiz_submitted", OccurredAt: time.Now().UTC(),
+		Raw: json.RawMessage(`{"quiz_id":"hpp-quiz","answers":{"q1":"b"}}`)}
+	caller := &lontar.Caller{UserID: "L1", Role: lontar.RoleLearner}
+	crashing.crash = true
+	if err := svc.ApplySync(context.Background(), caller, ev); err == nil {
+		t.Fatal("the crash was not reported")
+	}
+	if err := svc.ApplySync(context.Background(), caller, ev); err != nil {
+		t.Fatal(err)
+	}
+	if res := e.result(t, "hpp-quiz"); res.Attempts != 2 {
+		t.Fatalf("the sync replay did not record the attempt: %+v", res)
+	}
+}
+
+func TestQuizInputIsBounded(t *testing.T) {
+	e := newEnv(t)
+	big := strings.Repeat("Sei babi Kupang. ", 900*1024/17)
+	withQuestion := func(q string) string {
+		return `{"course_id":"c1","kind":"practice","title":{"id":"Kuis"},"questions":[` + q + `]}`
+	}
+	single := func(id, prompt, choiceID string) string {
+		return fmt.Sprintf(`{"id":%q,"type":"single","prompt":{"id":%q},"choices":[{"id":%q,"text":{"id":"Ya"},"correct":true},{"id":"b","text":{"id":"Tidak"}}]}`,
+			id, prompt, choiceID)
+	}
+	for _, tt := range []struct {
+		name, body, field string
+	}{
+		{"900 KB prompt", withQuestion(single("q1", big, "a")), "questions.0.prompt.id"},
+		{"5,000-character question id", withQuestion(single(strings.Repeat("q", 5000), "Apa?", "a")), "questions.0.id"},
+		{"question id with HTML", withQuestion(single(`<img src=x onerror=alert(1)>`, "Apa?", "a")), "questions.0.id"},
+		{"choice id with HTML", withQuestion(single("q1", "Apa?", `"><b>`)), "questions.0.choices.0.id"},
+		{"choice id with a dot", withQuestion(single("q1", "Apa?", "a.b")), "questions.0.choices.0.id"},
+		{"long title", `{"course_id":"c1","kind":"practice","title":{"id":"` + strings.Repeat("j", 201) + `"},"questions":[` + single("q1", "Apa?", "a") + `]}`, "title.id"},
+		{"long choice text", withQuestion(`{"id":"q1","type":"single","prompt":{"id":"Apa?"},"choices":[{"id":"a","text":{"id":"` + strings.Repeat("x", 501) + `"},"correct":true},{"id":"b","text":{"id":"B"}}]}`), "questions.0.choices.0.text.id"},
+		{"long feedback", withQuestion(`{"id":"q1","type":"true_false","prompt":{"id":"Apa?"},"answer":true,"feedback":{"id":"ok","en":"` + strings.Repeat("x", 2001) + `"}}`), "questions.0.feedback.en"},
+		{"long accepted answer", withQuestion(`{"id":"q1","type":"short_answer","prompt":{"id":"Apa?"},"answer":["` + strings.Repeat("x", 501) + `"]}`), "questions.0.answer"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.Do(t, "POST", "/api/v1/quizzes", e.trainer, tt.body)
+			var b struct {
+				Error struct{ Fields map[string]string }
+			}
+			r.JSON(t, &b)
+			if r.Status != 422 || b.Error.Fields[tt.field] == "" {
+				t.Fatalf("%d, want 422 naming %s: %.300s", r.Status, tt.field, r.Body)
+			}
+		})
+	}
+	e.mustCreate(t)
+	r := e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, `{"answers":{"q1":"a","q3":"`+strings.Repeat("x", 3000)+`"}}`)
+	if r.Status != 422 || !strings.Contains(string(r.Body), "answers.q3") {
+		t.Fatalf("a 3 KB answer: %d %.300s", r.Status, r.Body)
+	}
+}
+
+// A crash between inserting a quiz and adding it to its course's index:
+// sending the create again repairs the index (and says the id is taken).
+func TestReplayedCreateFinishesTheCourseIndex(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t)
+	// What a kill between the two writes leaves: the quiz, no index entry.
+	if _, err := e.DB.Collection("course_quizzes").DeleteMany(context.Background(), map[string]any{}); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.Do(t, "GET", "/api/v1/courses/c1/quizzes", e.trainer, nil); r.Status != 200 || strings.Contains(string(r.Body), "hpp-quiz") {
+		t.Fatalf("before the replay: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "POST", "/api/v1/quizzes", e.trainer, quizBody); r.Status != 409 {
+		t.Fatalf("replayed create: %d %s", r.Status, r.Body)
+	}
+	r := e.Do(t, "GET", "/api/v1/courses/c1/quizzes", e.trainer, nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), "hpp-quiz") {
+		t.Fatalf("the course's quizzes after the replay: %d %s", r.Status, r.Body)
+	}
+	if id, ok, err := e.store.FinalQuizID(context.Background(), "c1"); err != nil || !ok || id != "hpp-quiz" {
+		t.Fatalf("final quiz after the replay: %q %v %v", id, ok, err)
 	}
 }

@@ -1,10 +1,10 @@
 package reports
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
+
+	"lontar/csvexport"
 )
 
 // ExportColumns are the columns of the export, CSV and JSON alike.
@@ -55,37 +55,22 @@ func Export(s *Summary) []ExportRow {
 	return rows
 }
 
-// WriteCSV writes rows as CSV with a header row. Every cell that a
-// spreadsheet could read as a formula is neutralised.
+// WriteCSV writes rows as CSV with a header row, through csvexport, so no
+// cell can run as a spreadsheet formula.
 func WriteCSV(w io.Writer, rows []ExportRow) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(ExportColumns); err != nil {
+	cw := csvexport.NewWriter(w)
+	if err := cw.Write(ExportColumns...); err != nil {
 		return err
 	}
 	for _, r := range rows {
-		rec := []string{r.Dimension, r.Key, r.Label, intCell(r.Enrolled), intCell(r.Active7d), intCell(r.Completed),
+		err := cw.Write(r.Dimension, r.Key, r.Label, intCell(r.Enrolled), intCell(r.Active7d), intCell(r.Completed),
 			floatCell(r.CompletionRate), intCell(r.Certificates), floatCell(r.AvgScore), intCell(r.AvgScoreN),
-			floatCell(r.AvgPre), floatCell(r.AvgPost), floatCell(r.Gain), intCell(r.GainN), strconv.FormatBool(r.Suppressed)}
-		for i := range rec {
-			rec[i] = Neutralise(rec[i])
-		}
-		if err := cw.Write(rec); err != nil {
+			floatCell(r.AvgPre), floatCell(r.AvgPost), floatCell(r.Gain), intCell(r.GainN), strconv.FormatBool(r.Suppressed))
+		if err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// Neutralise makes a cell inert in spreadsheets: a cell beginning with
-// = + - @, a tab or a carriage return gets a leading apostrophe, which
-// spreadsheets show as text and never evaluate. A negative number is
-// neutralised too: it is shown as text, never run.
-func Neutralise(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return cw.Flush()
 }
 
 func intCell(v *int64) string {

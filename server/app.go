@@ -12,12 +12,14 @@ import (
 
 	"lontar"
 	"lontar/accounts"
+	"lontar/certificates"
 	"lontar/cohorts"
 	"lontar/courses"
 	"lontar/database"
 	"lontar/enrollments"
 	"lontar/frontend"
 	"lontar/httpapi"
+	"lontar/practice"
 	"lontar/quizzes"
 	"lontar/regions"
 	"lontar/reports"
@@ -37,19 +39,37 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	limiter := accounts.NewLimiter(db)
 
 	// Stores are built in dependency order, each given what it needs: the
-	// quiz store needs nothing, enrollments ask it for a course's final quiz.
+	// quiz store needs nothing, enrollments ask it for a course's final quiz
+	// and certificates for the certificate of a completed course;
+	// certificates name the learner's cohort through cohorts.Names, which
+	// needs only the database.
 	quizStore := quizzes.NewStore(db)
 	courseStore := courses.NewStore(db)
 	catalog := courses.NewCatalog(courseStore)
-	// Reports keep their aggregates up to date as enrollments change.
-	reportStore := reports.NewStore(db, nil, !conn.Embedded)
-	enrollmentStore := enrollments.NewStore(db, catalog, users, quizStore, reportStore)
+	certStore := certificates.NewStore(db)
+	certKeys, err := certificates.LoadKeys(ctx, db, filepath.Join(cfg.DataDir, "keys", "certificates"))
+	if err != nil {
+		return nil, err
+	}
+	// Reports keep their aggregates up to date as enrollments change and
+	// as certificates are issued or revoked.
+	reportStore := reports.NewStore(db, certificateValidity{certStore}, !conn.Embedded)
+	certs := certificates.NewService(certStore, certKeys, certificates.Config{
+		PublicURL: cfg.PublicURL, Cohorts: cohorts.NewNames(db),
+		OnEvent: func(ctx context.Context, ev certificates.Event) {
+			// A failure here is healed by the enrollment's next change or a rebuild.
+			if err := reportStore.EnrollmentChanged(ctx, ev.Certificate.UserID, ev.Certificate.CourseID); err != nil {
+				logger.Error("reports: certificate "+ev.Kind, "code", ev.Certificate.Code, "err", err)
+			}
+		}})
+	enrollmentStore := enrollments.NewStore(db, catalog, users, quizStore, certs, reportStore)
 	cohortStore := cohorts.NewStore(db, catalog, enrollmentStore, users, cfg.PublicURL)
 	quizService := quizzes.NewService(quizStore, courseStore, enrollmentStore)
 	// Every event type POST /sync accepts, and what applies it.
 	syncer := enrollments.NewSyncer(db, map[string]lontar.SyncApplier{
 		enrollments.EventLessonCompleted: enrollments.LessonCompletions(enrollmentStore),
 		quizzes.EventQuizSubmitted:       quizService,
+		practice.EventPracticeDone:       practice.NewApplier(catalog, enrollmentStore),
 	})
 
 	if err := regions.Load(); err != nil {
@@ -62,7 +82,8 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 
 	for _, ensure := range []func(context.Context) error{
 		users.EnsureIndexes, limiter.EnsureIndexes, courseStore.EnsureIndexes, enrollmentStore.EnsureIndexes,
-		cohortStore.EnsureIndexes, syncer.EnsureIndexes, quizStore.EnsureIndexes, reportStore.EnsureIndexes,
+		cohortStore.EnsureIndexes, syncer.EnsureIndexes, quizStore.EnsureIndexes, certStore.EnsureIndexes,
+		reportStore.EnsureIndexes,
 	} {
 		if err := ensure(ctx); err != nil {
 			return nil, fmt.Errorf("ensure indexes: %w", err)
@@ -116,8 +137,12 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	accounts.NewHandler(users, tokens, limiter).Register(api)
 	courses.NewHandler(courseStore, catalog).Register(api)
 	enrollments.NewHandler(enrollmentStore, syncer).Register(api)
-	cohorts.NewHandler(cohortStore, catalog, enrollmentStore, users).Register(api)
+	cohorts.NewHandler(cohortStore, enrollmentStore, users, users).Register(api)
 	quizzes.NewHandler(quizService).Register(api)
+	certHandler := certificates.NewHandler(certs)
+	certHandler.Register(api)
+	certHandler.RegisterPublic(app)
+	certificates.NewCohortHandler(certs, cohortRosters{cohorts: cohortStore, catalog: catalog, finals: quizStore}).Register(api)
 	reports.NewHandler(reportStore, reports.NewXAPI(reportStore, cfg.PublicURL, pseudonymKey),
 		reports.NewTrainer(reportStore, users)).Register(api)
 
@@ -132,4 +157,18 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 
 func isAPI(p string) bool {
 	return len(p) >= 5 && p[:5] == "/api/"
+}
+
+// certificateValidity tells reports whether a certificate still stands.
+type certificateValidity struct{ store *certificates.Store }
+
+func (v certificateValidity) CertificateValid(ctx context.Context, code string) (bool, error) {
+	c, err := v.store.ByCode(ctx, code)
+	if lontar.IsCode(err, lontar.ENotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return c.Status() == certificates.StatusValid, nil
 }

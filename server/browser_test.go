@@ -215,12 +215,12 @@ func TestBrowserLearnerJourney(t *testing.T) {
 
 	var token string
 	must("read token", chromedp.Evaluate(`localStorage.getItem('lontar.access')`, &token))
-	r := s.do(t, "GET", "/api/v1/me/enrollments/pembukuan-sederhana", token, nil)
+	r := s.Do(t, "GET", "/api/v1/me/enrollments/pembukuan-sederhana", token, nil)
 	var en struct {
 		CompletedLessons map[string]any `json:"completed_lessons"`
 		QuizResults      map[string]any `json:"quiz_results"`
 	}
-	r.json(t, &en)
+	r.JSON(t, &en)
 	if len(en.CompletedLessons) != 1 || en.QuizResults["pembukuan-sederhana-pretest"] == nil {
 		t.Fatalf("server enrollment after sync: %s", r.Body)
 	}
@@ -233,21 +233,21 @@ func TestBrowserTrainerPanel(t *testing.T) {
 	s := startServer(t, map[string]string{
 		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
 	admin := login(t, s, "081300000001", "admin-lontar-kupang")
-	s.do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
+	s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
 		"password": "politeknik-kupang", "role": "trainer", "institution": "lontar"})
 	trainer := login(t, s, "081300000002", "politeknik-kupang")
-	r := s.do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Penenun Oesapa", "course_ids": []string{"jualan-online"},
+	r := s.Do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Penenun Oesapa", "course_ids": []string{"jualan-online"},
 		"starts_on": "2026-01-01", "ends_on": "2099-12-31", "region": "5371040"})
 	var cohort struct {
 		ID       string `json:"id"`
 		JoinCode string `json:"join_code"`
 	}
-	r.json(t, &cohort)
+	r.JSON(t, &cohort)
 	if r.Status != 201 {
 		t.Fatalf("cohort: %d %s", r.Status, r.Body)
 	}
 	learner := register(t, s, "081234560000", "Maria Tefa", "tenun", "5371040", "f")
-	if r := s.do(t, "POST", "/api/v1/cohorts/join", learner, map[string]string{"code": cohort.JoinCode}); r.Status != 200 {
+	if r := s.Do(t, "POST", "/api/v1/cohorts/join", learner, map[string]string{"code": cohort.JoinCode}); r.Status != 200 {
 		t.Fatalf("join: %d %s", r.Status, r.Body)
 	}
 

@@ -18,7 +18,7 @@ func TestBrowserAgencyDashboard(t *testing.T) {
 	s := startServer(t, map[string]string{
 		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
 	admin := login(t, s, "081300000001", "admin-lontar-kupang")
-	if r := s.do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000003", "name": "Dinas Koperasi Kota",
+	if r := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000003", "name": "Dinas Koperasi Kota",
 		"password": "dinas-koperasi-1", "role": "agency", "scope": []string{"5371"}}); r.Status != 201 {
 		t.Fatalf("agency: %d %s", r.Status, r.Body)
 	}
@@ -30,7 +30,7 @@ func TestBrowserAgencyDashboard(t *testing.T) {
 	}
 	for i, l := range learners {
 		tok := register(t, s, fmt.Sprintf("0812345600%02d", i), fmt.Sprintf("Peserta %d", i), l.sector, l.region, "f")
-		if r := s.do(t, "POST", "/api/v1/courses/jualan-online/enroll", tok, nil); r.Status != 201 {
+		if r := s.Do(t, "POST", "/api/v1/courses/jualan-online/enroll", tok, nil); r.Status != 201 {
 			t.Fatalf("enroll: %d %s", r.Status, r.Body)
 		}
 	}
@@ -62,7 +62,7 @@ func TestBrowserAgencyDashboard(t *testing.T) {
 		// The CSV as the officer's own session downloads it.
 		var token string
 		err = chromedp.Run(ctx, chromedp.Evaluate(`localStorage.getItem('lontar.access')`, &token))
-		csvText = string(s.do(t, "GET", "/api/v1/reports/export.csv", token, nil).Body)
+		csvText = string(s.Do(t, "GET", "/api/v1/reports/export.csv", token, nil).Body)
 	}
 	screenshot(t, ctx, "agency-dashboard-phone")
 	if err != nil {

@@ -27,7 +27,7 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 	var courseList []struct {
 		ID string `json:"id"`
 	}
-	s.do(t, "GET", "/api/v1/courses", "", nil).json(t, &courseList)
+	s.Do(t, "GET", "/api/v1/courses", "", nil).JSON(t, &courseList)
 	if len(courseList) < 2 {
 		t.Fatalf("seeded courses: %v", courseList)
 	}
@@ -35,9 +35,9 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 		ID       string `json:"id"`
 		JoinCode string `json:"join_code"`
 	}
-	r := s.do(t, "POST", "/api/v1/cohorts", admin, map[string]any{"name": "Kelas Oesapa", "course_ids": []string{courseList[0].ID},
+	r := s.Do(t, "POST", "/api/v1/cohorts", admin, map[string]any{"name": "Kelas Oesapa", "course_ids": []string{courseList[0].ID},
 		"starts_on": "2026-01-01", "ends_on": "2026-12-31", "region": "5371"})
-	r.json(t, &cohort)
+	r.JSON(t, &cohort)
 	if r.Status != 201 {
 		t.Fatalf("cohort: %d %s", r.Status, r.Body)
 	}
@@ -56,11 +56,11 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 				} `json:"lessons"`
 			} `json:"modules"`
 		}
-		s.do(t, "GET", "/api/v1/courses/"+c.ID, "", nil).json(t, &full)
+		s.Do(t, "GET", "/api/v1/courses/"+c.ID, "", nil).JSON(t, &full)
 		var qs []struct {
 			ID string `json:"id"`
 		}
-		s.do(t, "GET", "/api/v1/courses/"+c.ID+"/quizzes", admin, nil).json(t, &qs)
+		s.Do(t, "GET", "/api/v1/courses/"+c.ID+"/quizzes", admin, nil).JSON(t, &qs)
 		cc := course{id: c.ID}
 		for _, m := range full.Modules {
 			for _, l := range m.Lessons {
@@ -96,7 +96,7 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 				} `json:"choices"`
 			} `json:"questions"`
 		}
-		s.do(t, "GET", "/api/v1/quizzes/"+quizID, l.token, nil).json(t, &q)
+		s.Do(t, "GET", "/api/v1/quizzes/"+quizID, l.token, nil).JSON(t, &q)
 		out := map[string]any{}
 		for _, qu := range q.Questions {
 			switch qu.Type {
@@ -126,10 +126,10 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 		if len(l.enrolled) == 0 || rng.IntN(8) == 0 {
 			c := courses[rng.IntN(len(courses))]
 			if rng.IntN(3) == 0 {
-				s.do(t, "POST", "/api/v1/cohorts/join", l.token, map[string]string{"code": cohort.JoinCode})
+				s.Do(t, "POST", "/api/v1/cohorts/join", l.token, map[string]string{"code": cohort.JoinCode})
 				c = courses[0]
 			} else {
-				s.do(t, "POST", "/api/v1/courses/"+c.id+"/enroll", l.token, nil)
+				s.Do(t, "POST", "/api/v1/courses/"+c.id+"/enroll", l.token, nil)
 			}
 			l.enrolled = append(l.enrolled, c)
 			continue
@@ -137,10 +137,10 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 		c := l.enrolled[rng.IntN(len(l.enrolled))]
 		switch k := rng.IntN(10); {
 		case k < 3: // a lesson online
-			s.do(t, "POST", "/api/v1/courses/"+c.id+"/lessons/"+c.lessons[rng.IntN(len(c.lessons))]+"/complete", l.token, nil)
+			s.Do(t, "POST", "/api/v1/courses/"+c.id+"/lessons/"+c.lessons[rng.IntN(len(c.lessons))]+"/complete", l.token, nil)
 		case k < 5 && len(c.quizzes) > 0: // a quiz online
 			q := c.quizzes[rng.IntN(len(c.quizzes))]
-			s.do(t, "POST", "/api/v1/quizzes/"+q+"/attempts", l.token, map[string]any{"answers": answers(l, q)})
+			s.Do(t, "POST", "/api/v1/quizzes/"+q+"/attempts", l.token, map[string]any{"answers": answers(l, q)})
 		case k < 7: // an offline batch: lessons and maybe a quiz
 			var events []map[string]any
 			for range 1 + rng.IntN(3) {
@@ -152,14 +152,14 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 				events = append(events, map[string]any{"id": uuid(), "type": "quiz_submitted", "quiz_id": q, "answers": answers(l, q)})
 			}
 			body := map[string]any{"events": events}
-			s.do(t, "POST", "/api/v1/sync", l.token, body)
+			s.Do(t, "POST", "/api/v1/sync", l.token, body)
 			batches = append(batches, struct {
 				token string
 				body  map[string]any
 			}{l.token, body})
 		case k < 8 && len(batches) > 0: // a replayed batch, as a phone resends after a lost answer
 			b := batches[rng.IntN(len(batches))]
-			s.do(t, "POST", "/api/v1/sync", b.token, b.body)
+			s.Do(t, "POST", "/api/v1/sync", b.token, b.body)
 		default: // the same requests at once
 			var wg sync.WaitGroup
 			lesson := c.lessons[rng.IntN(len(c.lessons))]
@@ -167,7 +167,7 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					s.do(t, "POST", "/api/v1/courses/"+c.id+"/lessons/"+lesson+"/complete", l.token, nil)
+					s.Do(t, "POST", "/api/v1/courses/"+c.id+"/lessons/"+lesson+"/complete", l.token, nil)
 				}()
 			}
 			if len(batches) > 0 {
@@ -175,7 +175,7 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					s.do(t, "POST", "/api/v1/sync", b.token, b.body)
+					s.Do(t, "POST", "/api/v1/sync", b.token, b.body)
 				}()
 			}
 			wg.Wait()
@@ -183,7 +183,7 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 	}
 
 	export := func(s *server) []byte {
-		r := s.do(t, "GET", "/api/v1/reports/export.json", admin, nil)
+		r := s.Do(t, "GET", "/api/v1/reports/export.json", admin, nil)
 		if r.Status != 200 {
 			t.Fatalf("export: %d %s", r.Status, r.Body)
 		}
@@ -205,7 +205,7 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 	if reloaded := export(s); !bytes.Equal(reloaded, maintained) {
 		t.Fatalf("after a restart the stored aggregates differ:\nbefore %s\nafter  %s", maintained, reloaded)
 	}
-	r = s.do(t, "POST", "/api/v1/reports/rebuild", admin, nil)
+	r = s.Do(t, "POST", "/api/v1/reports/rebuild", admin, nil)
 	if r.Status != 200 || !strings.Contains(string(r.Body), `"enrollments"`) {
 		t.Fatalf("rebuild: %d %s", r.Status, r.Body)
 	}
@@ -223,7 +223,7 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 			} `json:"quiz_results"`
 			CompletedAt *string `json:"completed_at"`
 		}
-		s.do(t, "GET", "/api/v1/me/enrollments", l.token, nil).json(t, &list)
+		s.Do(t, "GET", "/api/v1/me/enrollments", l.token, nil).JSON(t, &list)
 		for _, e := range list {
 			wantLessons += len(e.CompletedLessons)
 			for _, q := range e.QuizResults {
@@ -234,14 +234,14 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 			}
 		}
 	}
-	r = s.do(t, "GET", "/api/v1/reports/xapi?limit=500", admin, nil)
+	r = s.Do(t, "GET", "/api/v1/reports/xapi?limit=500", admin, nil)
 	var sts []struct {
 		ID     string `json:"id"`
 		Object struct {
 			ID string `json:"id"`
 		} `json:"object"`
 	}
-	r.json(t, &sts)
+	r.JSON(t, &sts)
 	seen := map[string]bool{}
 	var lessons, attempts, done int
 	for _, st := range sts {

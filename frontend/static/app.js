@@ -209,8 +209,9 @@ function pendingLessons(courseId) {
 
 async function homeView() {
   page(h('p', {}, t('loading')));
-  const [enrollments, courses] = await Promise.all([
-    api.get('/me/enrollments').catch(() => []), api.get('/courses?lang=' + lang()).catch(() => [])]);
+  const [enrollments, courses, invitations] = await Promise.all([
+    api.get('/me/enrollments').catch(() => []), api.get('/courses?lang=' + lang()).catch(() => []),
+    api.get('/me/invitations').catch(() => [])]);
   const byId = new Map(courses.map((c) => [c.id, c]));
   const mine = (enrollments || []).map((en) => {
     const c = byId.get(en.course_id);
@@ -225,7 +226,22 @@ async function homeView() {
     h('p', { class: 'form-error', role: 'alert' }),
     h('button', { type: 'submit' }, t('join'))),
   async (fd) => { await joinCohort(fd.get('code')); });
+  // A trainer imported this learner: they decide whether to join.
+  const answer = (inv, verb) => async (e) => {
+    e.target.disabled = true;
+    try {
+      await api.post(`/me/invitations/${encodeURIComponent(inv.cohort_id)}/${verb}`);
+      if (verb === 'accept') sessionStorage.setItem('lontar.flash', t('joined'));
+      homeView();
+    } catch (err) { e.target.disabled = false; alert(message(err)); }
+  };
+  const invited = (invitations || []).map((inv) => h('li', { class: 'card invitation' },
+    h('p', {}, h('strong', {}, inv.institution), ` ${t('invited_by')} `, h('strong', {}, inv.cohort_name)),
+    h('p', {}, inv.courses.map((c) => c.title).join(', ')),
+    h('button', { type: 'button', class: 'primary', onclick: answer(inv, 'accept') }, t('accept')),
+    h('button', { type: 'button', onclick: answer(inv, 'decline') }, t('decline'))));
   page(
+    invited.length ? [h('h2', {}, t('invitations')), h('ul', { class: 'list plain' }, invited)] : null,
     h('h1', {}, t('my_courses')),
     mine.length ? h('ul', { class: 'list' }, mine) : h('p', {}, t('empty_courses')),
     h('h2', {}, t('join_cohort')), joinForm,
@@ -307,6 +323,17 @@ async function lessonView(courseId, lessonId) {
   page(link('/kursus/' + courseId, '← ' + course.title), h('h1', {}, lesson.title), body,
     h('div', { class: 'actions' }, doneBtn,
       next ? link(`/kursus/${courseId}/${next.id}`, t('next') + ' →') : link('/kursus/' + courseId, t('back'))));
+  practiceTools(body, courseId, lessonId);
+}
+
+// practiceTools loads the practice module only for a lesson that has a
+// practice block; without signal on a first visit the block says so.
+function practiceTools(body, courseId, lessonId) {
+  const blocks = body.querySelectorAll('.practice[data-practice]');
+  if (!blocks.length) return;
+  import('/practice.js').then((m) => m.mount(blocks, { lang: lang(), userId: session.user && session.user.id, courseId, lessonId, record }),
+    () => blocks.forEach((b) => { b.querySelector('.practice-fallback').textContent = lang() === 'en'
+      ? 'This exercise needs signal once to load.' : 'Alat latihan ini perlu dimuat sekali saat ada sinyal.'; }));
 }
 
 function answerInput(q) {

@@ -9,11 +9,13 @@ const words = {
     title: 'Kelas saya', create: 'Buka kelas baru', name: 'Nama kelas', course: 'Kursus', starts: 'Mulai', ends: 'Selesai',
     region: 'Wilayah (kode BPS)', members: 'peserta', code: 'Kode', share: 'Bagikan di WhatsApp', roster: 'Daftar peserta',
     none: 'Belum ada kelas.', invite: 'Ayo belajar di Lontar! Gabung kelas kami lewat tautan ini:', progress: 'Kemajuan',
+    invited: 'Diundang, belum menjawab', new_code: 'Kode baru', code_activation: 'Kode aktivasi', code_reset: 'Kode atur ulang sandi',
   },
   en: {
     title: 'My classes', create: 'Open a new class', name: 'Class name', course: 'Course', starts: 'Starts', ends: 'Ends',
     region: 'Region (BPS code)', members: 'participants', code: 'Code', share: 'Share on WhatsApp', roster: 'Participants',
     none: 'No classes yet.', invite: 'Come and learn on Lontar! Join our class with this link:', progress: 'Progress',
+    invited: 'Invited, no answer yet', new_code: 'New code', code_activation: 'Activation code', code_reset: 'Password reset code',
   },
 };
 const w = (k) => words[lang()][k];
@@ -56,5 +58,20 @@ export async function rosterView({ h, page, link }, id) {
       h('tbody', {}, roster.map((p) => h('tr', {},
         h('td', {}, p.name, h('br'), h('small', {}, p.phone)),
         h('td', {}, p.business_name || '—'),
-        h('td', {}, p.courses.map((c) => h('div', {}, `${c.percent}%`, c.completed_at ? ' ✓' : ''))))))));
+        h('td', {}, p.status === 'invited' ? h('em', {}, w('invited'))
+          : [p.courses.map((c) => h('div', {}, `${c.percent}%`, c.completed_at ? ' ✓' : '')), codeButton(h, id, p.user_id)]))))));
+}
+
+// codeButton gets a participant a new one-time code (a lost activation
+// code, a forgotten password) and shows it once, to pass on.
+function codeButton(h, cohortId, userId) {
+  const out = h('output', { class: 'code' });
+  const btn = h('button', { type: 'button', onclick: async () => {
+    btn.disabled = true;
+    try {
+      const c = await api.post(`/cohorts/${encodeURIComponent(cohortId)}/participants/${encodeURIComponent(userId)}/code`);
+      out.textContent = `${w('code_' + c.kind)}: ${c.code}`;
+    } catch (e) { out.textContent = e.message; } finally { btn.disabled = false; }
+  } }, w('new_code'));
+  return h('div', {}, btn, out);
 }
