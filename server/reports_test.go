@@ -263,3 +263,54 @@ func TestMaintainedReportsEqualARebuildAfterRandomEvents(t *testing.T) {
 			lessons, attempts, done, wantLessons, wantAttempts, wantCourses)
 	}
 }
+
+// A certificate counts in the reports once issued and stops counting when
+// revoked; completion, score and learning gain count as the learner lived them.
+func TestCertificatesReachTheReports(t *testing.T) {
+	s := startServer(t, map[string]string{
+		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
+	admin := login(t, s, "081300000001", "admin-lontar-kupang")
+	learner := register(t, s, "081234567002", "Maria Tefa", "tenun", "5371030", "f")
+	const course = "jualan-online"
+	if r := s.Do(t, "POST", "/api/v1/courses/"+course+"/enroll", learner, nil); r.Status != 201 {
+		t.Fatalf("enroll: %d %s", r.Status, r.Body)
+	}
+	for _, id := range courseLessons(t, s, course) {
+		if r := s.Do(t, "POST", "/api/v1/courses/"+course+"/lessons/"+id+"/complete", learner, nil); r.Status != 200 {
+			t.Fatalf("complete %s: %d %s", id, r.Status, r.Body)
+		}
+	}
+	final := course + "-final"
+	if r := s.Do(t, "POST", "/api/v1/quizzes/"+final+"/attempts", learner,
+		map[string]any{"answers": finalAnswers(t, s, admin, final)}); r.Status != 201 {
+		t.Fatalf("final: %d %s", r.Status, r.Body)
+	}
+	totals := func() map[string]any {
+		var sum struct {
+			Totals map[string]any `json:"totals"`
+		}
+		s.Do(t, "GET", "/api/v1/reports/summary?course_id="+course, admin, nil).JSON(t, &sum)
+		return sum.Totals
+	}
+	got := totals()
+	if got["enrolled"] != 1.0 || got["completed"] != 1.0 || got["certificates"] != 1.0 || got["avg_score"] != 100.0 || got["active_7d"] != 1.0 {
+		t.Fatalf("after completing: %v", got)
+	}
+	var e struct {
+		CertificateCode string `json:"certificate_code"`
+	}
+	s.Do(t, "GET", "/api/v1/me/enrollments/"+course, learner, nil).JSON(t, &e)
+	if r := s.Do(t, "POST", "/api/v1/certificates/"+e.CertificateCode+"/revoke", admin,
+		map[string]string{"reason": "Data peserta keliru"}); r.Status != 200 {
+		t.Fatalf("revoke: %d %s", r.Status, r.Body)
+	}
+	if got := totals(); got["certificates"] != 0.0 || got["completed"] != 1.0 {
+		t.Fatalf("after revoking: %v", got)
+	}
+	if r := s.Do(t, "POST", "/api/v1/reports/rebuild", admin, nil); r.Status != 200 {
+		t.Fatalf("rebuild: %d", r.Status)
+	}
+	if got := totals(); got["certificates"] != 0.0 || got["completed"] != 1.0 {
+		t.Fatalf("after a rebuild: %v", got)
+	}
+}
