@@ -124,3 +124,62 @@ func TestBrowserAgencyDashboard(t *testing.T) {
 		t.Errorf("English title %q, sideways scroll %v", title, overflowLaptop)
 	}
 }
+
+// A trainer opens their cohort's help page on a phone: the learner who
+// failed the final twice is listed with the reason and a WhatsApp link,
+// and the quiz's questions show how many got them right the first time.
+func TestBrowserTrainerSeesWhoNeedsHelp(t *testing.T) {
+	ctx := browser(t)
+	s := startServer(t, map[string]string{
+		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
+	admin := login(t, s, "081300000001", "admin-lontar-kupang")
+	s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
+		"password": "politeknik-kupang", "role": "trainer", "institution": "lontar"})
+	trainer := login(t, s, "081300000002", "politeknik-kupang")
+	r := s.Do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Penenun Oesapa", "course_ids": []string{"jualan-online"},
+		"starts_on": "2026-01-01", "ends_on": "2099-12-31", "region": "5371040"})
+	var cohort struct {
+		ID       string `json:"id"`
+		JoinCode string `json:"join_code"`
+	}
+	r.JSON(t, &cohort)
+	learner := register(t, s, "081234560000", "Maria Tefa", "tenun", "5371040", "f")
+	if r := s.Do(t, "POST", "/api/v1/cohorts/join", learner, map[string]string{"code": cohort.JoinCode}); r.Status != 200 {
+		t.Fatalf("join: %d %s", r.Status, r.Body)
+	}
+	final := "jualan-online-final"
+	wrong := wrongAnswer(t, finalAnswers(t, s, admin, final))
+	for range 2 {
+		if r := s.Do(t, "POST", "/api/v1/quizzes/"+final+"/attempts", learner, map[string]any{"answers": wrong}); r.Status != 201 {
+			t.Fatalf("attempt: %d %s", r.Status, r.Body)
+		}
+	}
+
+	var who, reason, wa, rate string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(s.URL+"/masuk"),
+		chromedp.WaitVisible(`#f-phone`, chromedp.ByQuery),
+		fill(`#f-phone`, "081300000002"),
+		fill(`#f-password`, "politeknik-kupang"),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`li.cohort a[href^="/pelatih/"]`, chromedp.ByQuery),
+		chromedp.Click(`li.cohort a[href^="/pelatih/"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[href$="/bantuan"]`, chromedp.ByQuery),
+		chromedp.Click(`a[href$="/bantuan"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.helpee`, chromedp.ByQuery),
+		chromedp.Text(`.helpee strong`, &who, chromedp.ByQuery),
+		chromedp.Text(`.helpee [data-reason=final_failed]`, &reason, chromedp.ByQuery),
+		chromedp.AttributeValue(`.helpee a.wa`, "href", &wa, nil, chromedp.ByQuery),
+		chromedp.Text(`[data-quiz=jualan-online-final] .questions li`, &rate, chromedp.ByQuery),
+	)
+	screenshot(t, ctx, "trainer-help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if who != "Maria Tefa" || !strings.Contains(reason, "2") || !strings.HasPrefix(wa, "https://wa.me/6281234560000?text=") {
+		t.Errorf("needs help: %q, reason %q, link %q", who, reason, wa)
+	}
+	if !strings.Contains(rate, "0%") {
+		t.Errorf("the first question answered wrongly should show 0%% right: %q", rate)
+	}
+}

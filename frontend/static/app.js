@@ -449,6 +449,7 @@ async function render() {
     if ((r = m(/^\/kursus\/([^/]+)$/))) return await courseView(r[1]);
     if ((r = m(/^\/kuis\/([^/]+)$/))) return await quizView(r[1]);
     if (p === '/laporan') return await (await import('/reports.js')).reportsView({ h, page }); // agency and admin only
+    if ((r = m(/^\/pelatih\/([^/]+)\/bantuan$/))) return await (await import('/reports.js')).cohortHelpView({ h, page, link }, decodeURIComponent(r[1]));
     if ((r = m(/^\/pelatih(?:\/([^/]+))?$/))) {
       // Only trainers download the panel.
       const panel = await import('/trainer.js');

@@ -15,6 +15,9 @@ const words = {
     b_cohort: 'Kelas', b_course: 'Kursus', suppressed: '< 5 peserta (disembunyikan)', none: 'Belum ada data untuk saringan ini.',
     definitions: 'Definisi', as_of: 'Per tanggal', legend_enrolled: 'terdaftar', legend_completed: 'selesai',
     loading: 'Memuat…', forbidden: 'Wilayah ini di luar cakupan Anda.',
+    help_title: 'Siapa perlu bantuan', nobody: 'Semua peserta berjalan baik.', last_active: 'Terakhir aktif',
+    never: 'belum pernah', message: 'Kirim WhatsApp', hard: 'Soal yang perlu diulang', first_try: 'benar pada percobaan pertama',
+    wrong_pick: 'Jawaban salah terbanyak', times: 'kali', no_attempts: 'Belum ada yang mengerjakan.', back: 'Daftar peserta',
   },
   en: {
     title: 'Reports', filters: 'Filter', apply: 'Show', reset: 'All', course: 'Course', region: 'Region',
@@ -26,6 +29,9 @@ const words = {
     b_cohort: 'Cohort', b_course: 'Course', suppressed: '< 5 learners (suppressed)', none: 'No data for this filter yet.',
     definitions: 'Definitions', as_of: 'As of', legend_enrolled: 'enrolled', legend_completed: 'completed',
     loading: 'Loading…', forbidden: 'This region is outside your scope.',
+    help_title: 'Who needs help', nobody: 'Everyone is on track.', last_active: 'Last active',
+    never: 'never', message: 'Send WhatsApp', hard: 'Questions to teach again', first_try: 'right on the first attempt',
+    wrong_pick: 'Most chosen wrong answer', times: 'times', no_attempts: 'Nobody has taken it yet.', back: 'Participants',
   },
 };
 const w = (k) => words[lang()][k] ?? k;
@@ -193,4 +199,33 @@ export async function reportsView({ h, page }) {
     h('section', { class: 'card chart-card', 'data-dim': 'weekly' }, h('h2', {}, w('weekly')), weekChart(summary.weekly)),
     h('div', { class: 'charts' }, charts),
     h('details', { class: 'card' }, h('summary', {}, w('definitions')), h('p', {}, summary.definitions)));
+}
+
+// cohortHelpView renders /pelatih/{id}/bantuan for the cohort's trainers:
+// who needs help, with a WhatsApp message ready, and the questions the
+// cohort gets wrong on the first attempt, hardest first.
+export async function cohortHelpView({ h, page, link }, id) {
+  ensureStyles();
+  page(h('p', {}, w('loading')));
+  const v = await api.get('/reports/cohorts/' + encodeURIComponent(id) + '?lang=' + lang());
+  const when = (t) => (t ? new Date(t).toLocaleDateString(lang() === 'en' ? 'en-GB' : 'id-ID') : w('never'));
+  const people = v.needs_help.length ? h('ul', { class: 'list plain help' }, v.needs_help.map((p) => h('li', { class: 'card helpee' },
+    h('strong', {}, p.name || p.user_id), h('span', {}, ` · ${p.course_title} · ${p.percent}%`),
+    h('ul', {}, p.reasons.map((r) => h('li', { 'data-reason': r.code }, r.text))),
+    h('small', {}, `${w('last_active')}: ${when(p.last_active)}`),
+    p.whatsapp_url ? h('a', { class: 'button wa', href: p.whatsapp_url, target: '_blank', rel: 'noopener' }, w('message')) : null)))
+    : h('p', {}, w('nobody'));
+  const quizzes = v.quizzes.map((q) => {
+    const qs = q.questions.filter((x) => x.answered_first > 0)
+      .sort((a, b) => a.first_try_right - b.first_try_right);
+    return h('section', { class: 'card', 'data-quiz': q.quiz_id }, h('h3', {}, q.title),
+      qs.length ? h('ol', { class: 'questions' }, qs.map((x) => h('li', { 'data-question': x.id },
+        h('p', {}, x.prompt),
+        h('p', { class: x.first_try_right < 0.5 ? 'hard' : '' }, `${Math.round(x.first_try_right * 100)}% ${w('first_try')} (${x.answered_first})`),
+        x.most_chosen_wrong ? h('p', { class: 'muted' }, `${w('wrong_pick')}: “${x.most_chosen_wrong.text}” (${x.most_chosen_wrong.count} ${w('times')})`) : null)))
+        : h('p', { class: 'muted' }, w('no_attempts')));
+  });
+  page(link('/pelatih/' + encodeURIComponent(id), '← ' + w('back')), h('h1', {}, v.name),
+    h('h2', {}, w('help_title')), people,
+    h('h2', {}, w('hard')), quizzes);
 }
