@@ -35,8 +35,11 @@ const words = {
   },
 };
 const w = (k) => words[lang()][k] ?? k;
-const SECTORS = ['kuliner', 'tenun', 'kerajinan', 'fesyen', 'jasa', 'lainnya'];
-const FILTERS = ['course_id', 'region', 'sector', 'from', 'to'];
+const SECTORS = {
+  id: { kuliner: 'Kuliner', tenun: 'Tenun', kerajinan: 'Kerajinan', fesyen: 'Fesyen', jasa: 'Jasa', lainnya: 'Lainnya' },
+  en: { kuliner: 'Food', tenun: 'Weaving', kerajinan: 'Crafts', fesyen: 'Fashion', jasa: 'Services', lainnya: 'Other' },
+};
+const FILTERS = ['course_id', 'region', 'sector', 'cohort_id', 'from', 'to'];
 const SVG = 'http://www.w3.org/2000/svg';
 
 // s builds an SVG element; attributes only, never inline style (CSP).
@@ -159,7 +162,8 @@ export async function reportsView({ h, page }) {
   const form = h('form', { class: 'card filters', 'aria-label': w('filters') },
     h('label', {}, w('course'), select('course_id', courses.map((c) => [c.id, c.title]))),
     h('label', {}, w('region'), select('region', regionOpts)),
-    h('label', {}, w('sector'), select('sector', SECTORS.map((x) => [x, x[0].toUpperCase() + x.slice(1)]))),
+    h('label', {}, w('sector'), select('sector', Object.entries(SECTORS[lang()]))),
+    h('label', {}, w('b_cohort'), select('cohort_id', (summary.breakdowns.cohort || []).map((r) => [r.key, r.label]))),
     h('label', {}, w('from'), h('input', { type: 'date', name: 'from', value: params.get('from') || '' })),
     h('label', {}, w('to'), h('input', { type: 'date', name: 'to', value: params.get('to') || '' })),
     h('div', { class: 'actions' },
