@@ -143,6 +143,20 @@ func (s *Service) Get(ctx context.Context, typed string) (*Certificate, error) {
 	return s.store.ByCode(ctx, code)
 }
 
+// CertificateValid reports whether code (canonical, as enrollments record
+// it) names an issued certificate that is not revoked; for aggregates
+// such as reports, which count valid certificates.
+func (s *Service) CertificateValid(ctx context.Context, code string) (bool, error) {
+	c, err := s.store.ByCode(ctx, code)
+	if lontar.IsCode(err, lontar.ENotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return c.Revocation == nil, nil
+}
+
 // Mine returns the caller's certificates.
 func (s *Service) Mine(ctx context.Context, c *lontar.Caller) ([]*Certificate, error) {
 	return s.store.OfUser(ctx, c.UserID)

@@ -90,12 +90,23 @@ var (
 		"occurred_at harus berupa waktu RFC 3339.", "occurred_at must be an RFC 3339 time.")
 )
 
+// errTooManyEvents answers a batch over MaxSyncEvents with too_large
+// (413) rather than validation_failed: the client's remedy is the one for
+// an oversized body, send fewer events at once, and it can tell that
+// from the status alone.
+var errTooManyEvents = lontar.NewError(lontar.ETooLarge,
+	fmt.Sprintf("Paling banyak %d peristiwa per sinkronisasi.", MaxSyncEvents),
+	fmt.Sprintf("At most %d events per sync.", MaxSyncEvents))
+
 // Apply applies the caller's events in the order they came and returns
 // one result per event. Bad events are rejected with a reason and the
 // others still apply. An error that is not the event's fault (the store
 // failing) stops the batch: the client sends it again, and what was
 // applied already comes back as duplicate.
 func (s *Syncer) Apply(ctx context.Context, c *lontar.Caller, events []json.RawMessage) ([]SyncResult, error) {
+	if len(events) > MaxSyncEvents {
+		return nil, errTooManyEvents
+	}
 	results := make([]SyncResult, 0, len(events))
 	for _, raw := range events {
 		r, err := s.applyOne(ctx, c, raw)

@@ -100,6 +100,15 @@ func New() (*App, error) {
 	return a, nil
 }
 
+// Names lists the embedded assets.
+func (a *App) Names() []string {
+	names := make([]string, 0, len(a.assets))
+	for n := range a.assets {
+		names = append(names, n)
+	}
+	return names
+}
+
 // Handler serves assets by path; any other GET path that is not an API path
 // gets index.html, so app routes like /join/ABCD-EFGH work when opened from
 // a WhatsApp link.
