@@ -42,12 +42,17 @@ type Store struct {
 	xlog, xlogged, xdays                                        *mongo.Collection
 
 	certs  Certificates
-	shared bool // other instances may write the same cells (MongoDB)
+	shared bool  // other instances may write the same cells (MongoDB)
+	batch  int32 // documents per round trip when a rebuild reads enrollments
 	now    func() time.Time
 
-	stripes [64]sync.Mutex // serialise maintenance per enrollment
-	mu      sync.Mutex     // serialises changes to the cells (one writer)
-	tmu     sync.RWMutex   // guards the fields below
+	stripes    [64]sync.Mutex // serialise maintenance per enrollment
+	mu         sync.Mutex     // serialises changes to the cells (one writer)
+	rebuilding sync.Mutex     // one rebuild at a time
+	// touched notes the enrollments changed while a rebuild reads (nil
+	// otherwise); guarded by mu.
+	touched map[string]bool
+	tmu     sync.RWMutex // guards the fields below
 	table   table
 	seen    int64 // the version the table reflects
 	checked time.Time
@@ -80,6 +85,7 @@ func NewStore(db *mongo.Database, certs Certificates, shared bool) *Store {
 		xdays:       db.Collection("xapi_days"),
 		certs:       certs,
 		shared:      shared,
+		batch:       1000,
 		now:         time.Now,
 		table:       table{},
 	}
@@ -257,6 +263,9 @@ func (s *Store) hasPosttest(ctx context.Context, courseID string, cache map[stri
 func (s *Store) commit(ctx context.Context, id string, newFact *Fact, src time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.touched != nil {
+		s.touched[id] = true // a running rebuild may have read the enrollment before this change
+	}
 	var fd factDoc
 	err := s.facts.FindOne(ctx, bson.M{"_id": id}).Decode(&fd)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
