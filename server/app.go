@@ -111,6 +111,13 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	if err := reportStore.Start(ctx); err != nil {
 		return nil, fmt.Errorf("reports: %w", err)
 	}
+	if cfg.RebuildReports {
+		res, err := reportStore.Rebuild(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("reports: rebuild: %w", err)
+		}
+		logger.Info("reports rebuilt", "enrollments", res.Enrollments, "cells", res.Cells, "seconds", res.Seconds)
+	}
 	pseudonymKey, err := accounts.LoadOrCreateKey(filepath.Join(cfg.DataDir, "keys", "xapi-pseudonym.key"))
 	if err != nil {
 		return nil, err

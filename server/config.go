@@ -19,6 +19,7 @@ type Config struct {
 	SQLiteSynchronous      string // LONTAR_SQLITE_SYNCHRONOUS: full (default) or normal
 	LogFormat              string // LONTAR_LOG_FORMAT: text (default) or json
 	TrustedProxies         []string
+	RebuildReports         bool // LONTAR_REBUILD_REPORTS=1: recompute the report aggregates at start
 }
 
 // loadConfig reads the configuration through getenv (os.Getenv in main, a
@@ -47,6 +48,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	var errs []error
+	switch v := get("LONTAR_REBUILD_REPORTS", ""); v {
+	case "", "0", "false":
+	case "1", "true":
+		c.RebuildReports = true
+	default:
+		errs = append(errs, fmt.Errorf("LONTAR_REBUILD_REPORTS %q: want 1 or 0", v))
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("LONTAR_ADDR %q: want host:port", c.Addr))
 	}

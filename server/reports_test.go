@@ -314,3 +314,32 @@ func TestCertificatesReachTheReports(t *testing.T) {
 		t.Fatalf("after a rebuild: %v", got)
 	}
 }
+
+// LONTAR_REBUILD_REPORTS=1 recomputes the aggregates at start, for an
+// operator who stops the server and rebuilds from the command line.
+func TestRebuildReportsAtStart(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"LONTAR_DATA_DIR": dir,
+		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"}
+	s := startServer(t, env)
+	learner := register(t, s, "081234567003", "Ina Lado", "kuliner", "5371010", "f")
+	if r := s.Do(t, "POST", "/api/v1/courses/jualan-online/enroll", learner, nil); r.Status != 201 {
+		t.Fatalf("enroll: %d %s", r.Status, r.Body)
+	}
+	s.stop(t)
+	env["LONTAR_REBUILD_REPORTS"] = "1"
+	s = startServer(t, env)
+	if !strings.Contains(s.log.String(), "reports rebuilt") || !strings.Contains(s.log.String(), "enrollments=1") {
+		t.Fatalf("no rebuild in the log:\n%s", s.log)
+	}
+	admin := login(t, s, "081300000001", "admin-lontar-kupang")
+	var sum struct {
+		Totals struct {
+			Enrolled int `json:"enrolled"`
+		} `json:"totals"`
+	}
+	s.Do(t, "GET", "/api/v1/reports/summary", admin, nil).JSON(t, &sum)
+	if sum.Totals.Enrolled != 1 {
+		t.Fatalf("after the rebuild: %+v", sum)
+	}
+}
