@@ -14,7 +14,7 @@ const words = {
     b_region: 'Kabupaten/kota', b_kecamatan: 'Kecamatan', b_sector: 'Sektor', b_gender: 'Jenis kelamin',
     b_cohort: 'Kelas', b_course: 'Kursus', suppressed: '< 5 peserta (disembunyikan)', none: 'Belum ada data untuk saringan ini.',
     definitions: 'Definisi', as_of: 'Per tanggal', legend_enrolled: 'terdaftar', legend_completed: 'selesai',
-    loading: 'Memuat…', forbidden: 'Wilayah ini di luar cakupan Anda.',
+    loading: 'Memuat…', forbidden: 'Wilayah ini di luar cakupan Anda.', csv_failed: 'CSV gagal diunduh. Coba lagi.',
     help_title: 'Siapa perlu bantuan', nobody: 'Semua peserta berjalan baik.', last_active: 'Terakhir aktif',
     never: 'belum pernah', message: 'Kirim WhatsApp', hard: 'Soal yang perlu diulang', first_try: 'benar pada percobaan pertama',
     wrong_pick: 'Jawaban salah terbanyak', times: 'kali', no_attempts: 'Belum ada yang mengerjakan.', back: 'Daftar peserta',
@@ -28,7 +28,7 @@ const words = {
     b_region: 'Kabupaten/kota', b_kecamatan: 'Kecamatan', b_sector: 'Sector', b_gender: 'Gender',
     b_cohort: 'Cohort', b_course: 'Course', suppressed: '< 5 learners (suppressed)', none: 'No data for this filter yet.',
     definitions: 'Definitions', as_of: 'As of', legend_enrolled: 'enrolled', legend_completed: 'completed',
-    loading: 'Loading…', forbidden: 'This region is outside your scope.',
+    loading: 'Loading…', forbidden: 'This region is outside your scope.', csv_failed: 'The CSV could not be downloaded. Try again.',
     help_title: 'Who needs help', nobody: 'Everyone is on track.', last_active: 'Last active',
     never: 'never', message: 'Send WhatsApp', hard: 'Questions to teach again', first_try: 'right on the first attempt',
     wrong_pick: 'Most chosen wrong answer', times: 'times', no_attempts: 'Nobody has taken it yet.', back: 'Participants',
@@ -124,10 +124,16 @@ function legend(h) {
     h('span', { class: 'key done' }), w('legend_completed'));
 }
 
-async function downloadCSV(qs) {
+// downloadCSV fetches the CSV with the session's token (a plain link
+// cannot send it) and hands it to the browser as a file.
+async function downloadCSV(qs, retry = true) {
   const res = await fetch('/api/v1/reports/export.csv' + qs, {
     headers: { Authorization: 'Bearer ' + session.access, 'Accept-Language': lang() },
   });
+  if (res.status === 401 && retry) {
+    await api.get('/me').catch(() => {}); // refreshes an expired access token
+    return downloadCSV(qs, false);
+  }
   if (!res.ok) throw new APIError(res.status, 'export', '', {});
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
@@ -168,7 +174,9 @@ export async function reportsView({ h, page }) {
     h('label', {}, w('to'), h('input', { type: 'date', name: 'to', value: params.get('to') || '' })),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary' }, w('apply')),
-      h('button', { type: 'button', class: 'csv', onclick: () => downloadCSV(qs) }, w('csv'))));
+      h('button', { type: 'button', class: 'csv', onclick: (e) => downloadCSV(qs).catch(() => {
+        e.target.after(h('p', { class: 'form-error', role: 'alert' }, w('csv_failed')));
+      }) }, w('csv'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const next = new URLSearchParams();
