@@ -64,7 +64,7 @@ func (s *Store) replace(ctx context.Context, t table, facts []any) (map[string]b
 	touched := s.touched
 	s.touched = nil
 	// Emptied, not dropped: a dropped collection would lose the _id index
-	// database.IndexIDs gave its table on the embedded store.
+	// the database package gave its table on the embedded store.
 	for _, c := range []*mongo.Collection{s.cells, s.facts, s.pending} {
 		if _, err := c.DeleteMany(ctx, bson.M{}); err != nil {
 			return nil, 0, fmt.Errorf("reports: empty %s: %w", c.Name(), err)

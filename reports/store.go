@@ -92,8 +92,8 @@ func NewStore(db *mongo.Database, certs Certificates, shared bool) *Store {
 }
 
 // EnsureIndexes creates the store's collections, so that the embedded
-// store's _id index (database.IndexIDs) covers them from the start, and
-// the index a real MongoDB needs for nothing else: every read is by _id.
+// store's _id lookup index (database.Conn.IndexIDLookups) covers them from
+// the start. A real MongoDB needs no other index: every read is by _id.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
 	names, err := s.cells.Database().ListCollectionNames(ctx, bson.M{})
 	if err != nil {

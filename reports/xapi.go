@@ -84,6 +84,9 @@ func (s *Store) logStatements(ctx context.Context, e *enrollmentDoc) error {
 		}
 		err := s.attempts.FindOne(ctx, bson.M{"_id": e.UserID + ":" + id}).Decode(&a)
 		if errors.Is(err, mongo.ErrNoDocuments) {
+			// Not a quiz attempt (a lesson's practice tool records its
+			// results without one): nothing to state, now or later.
+			attempts = append(attempts, id)
 			continue
 		}
 		if err != nil {
@@ -105,6 +108,14 @@ func (s *Store) logStatements(ctx context.Context, e *enrollmentDoc) error {
 		recs = append(recs, r)
 	}
 	if len(recs) == 0 {
+		if len(attempts) == 0 {
+			return nil
+		}
+		_, err := s.xlogged.UpdateOne(ctx, bson.M{"_id": e.ID},
+			bson.M{"$addToSet": bson.M{"attempts": bson.M{"$each": attempts}}}, options.UpdateOne().SetUpsert(true))
+		if err != nil {
+			return fmt.Errorf("reports: remember xapi log of %s: %w", e.ID, err)
+		}
 		return nil
 	}
 	slices.SortStableFunc(recs, func(a, b record) int { return a.At.Compare(b.At) })

@@ -89,6 +89,9 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 			return nil, fmt.Errorf("ensure indexes: %w", err)
 		}
 	}
+	if err := conn.IndexIDLookups(ctx); err != nil {
+		return nil, fmt.Errorf("index _id lookups: %w", err)
+	}
 	if cfg.BootstrapAdminPhone != "" {
 		if err := users.EnsureBootstrapAdmin(ctx, cfg.BootstrapAdminPhone, cfg.BootstrapAdminPassword); err != nil {
 			return nil, fmt.Errorf("bootstrap admin: %w", err)
@@ -101,11 +104,6 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	}
 	if _, err := quizService.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed quizzes: %w", err)
-	}
-	// Every collection exists now: give each an _id index the embedded
-	// store actually uses (see database.IndexIDs).
-	if err := conn.IndexIDs(ctx); err != nil {
-		return nil, err
 	}
 	// Finish a report change a crash interrupted, and load the aggregates.
 	if err := reportStore.Start(ctx); err != nil {

@@ -19,7 +19,10 @@ type Config struct {
 	SQLiteSynchronous      string // LONTAR_SQLITE_SYNCHRONOUS: full (default) or normal
 	LogFormat              string // LONTAR_LOG_FORMAT: text (default) or json
 	TrustedProxies         []string
-	RebuildReports         bool // LONTAR_REBUILD_REPORTS=1: recompute the report aggregates at start
+	// PprofAddr serves net/http/pprof (with block and mutex profiling on)
+	// on this loopback address; empty (the default) serves nothing.
+	PprofAddr      string // LONTAR_PPROF_ADDR
+	RebuildReports bool   // LONTAR_REBUILD_REPORTS=1: recompute the report aggregates at start
 }
 
 // loadConfig reads the configuration through getenv (os.Getenv in main, a
@@ -41,6 +44,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		PublicURL:              strings.TrimRight(get("LONTAR_PUBLIC_URL", ""), "/"),
 		SQLiteSynchronous:      get("LONTAR_SQLITE_SYNCHRONOUS", "full"),
 		LogFormat:              get("LONTAR_LOG_FORMAT", "text"),
+		PprofAddr:              get("LONTAR_PPROF_ADDR", ""),
 	}
 	if p := get("LONTAR_TRUSTED_PROXIES", ""); p != "" {
 		for _, s := range strings.Split(p, ",") {
@@ -73,6 +77,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	case "text", "json":
 	default:
 		errs = append(errs, fmt.Errorf("LONTAR_LOG_FORMAT %q: want text or json", c.LogFormat))
+	}
+	if c.PprofAddr != "" {
+		// Profiles show internals: never on a public interface.
+		host, _, err := net.SplitHostPort(c.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			errs = append(errs, fmt.Errorf("LONTAR_PPROF_ADDR %q: want a loopback host:port", c.PprofAddr))
+		}
 	}
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
 		errs = append(errs, fmt.Errorf("LONTAR_PUBLIC_URL %q: want an http(s) URL", c.PublicURL))

@@ -19,9 +19,6 @@ import (
 	"lontar/database"
 )
 
-// embeddedDir is where the embedded store keeps its files ("" on MONGODB_URI).
-var embeddedDir string
-
 var shared = sync.OnceValues(func() (*mongo.Client, error) {
 	uri := os.Getenv("MONGODB_URI")
 	opts := options.Client()
@@ -31,13 +28,12 @@ var shared = sync.OnceValues(func() (*mongo.Client, error) {
 			return nil, err
 		}
 		logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		embeddedDir = dir
 		uri, _, err = database.StartEmbedded(context.Background(), dir, "normal", logger)
 		if err != nil {
 			return nil, err
 		}
 		// The same single connection the app uses on the embedded store.
-		opts.SetMaxPoolSize(1)
+		return database.ConnectEmbedded(uri)
 	}
 	return mongo.Connect(opts.ApplyURI(uri))
 })
@@ -72,16 +68,4 @@ func Context(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
 	return ctx
-}
-
-// IndexIDs gives db's collections the _id index the app adds at start on
-// the embedded store (database.Conn.IndexIDs); call it once they exist.
-func IndexIDs(t testing.TB, db *mongo.Database) {
-	t.Helper()
-	if embeddedDir == "" {
-		return
-	}
-	if err := database.IndexIDsIn(context.Background(), embeddedDir, db.Name()); err != nil {
-		t.Fatal(err)
-	}
 }
