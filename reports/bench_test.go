@@ -86,7 +86,7 @@ func BenchmarkMaintain(b *testing.B) {
 		p := people[i%len(people)]
 		b.StopTimer()
 		at := testNow.Add(-time.Duration(i%5) * 24 * time.Hour)
-		if _, err := s.enrollments.UpdateOne(ctx, bson.M{"_id": p.user + ":" + p.course},
+		if _, err := s.cells.Database().Collection("enrollments").UpdateOne(ctx, bson.M{"_id": p.user + ":" + p.course},
 			bson.M{"$set": bson.M{"active_at": at, "updated_at": testNow.Add(time.Duration(i) * time.Millisecond)}}); err != nil {
 			b.Fatal(err)
 		}

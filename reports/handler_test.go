@@ -23,7 +23,7 @@ import (
 func newReportsAPI(t *testing.T, n int) (*apitest.Env, *Store, []person) {
 	t.Helper()
 	env := apitest.New(t)
-	s := NewStore(env.DB, nil, false)
+	s := NewStore(env.DB, nil)
 	s.now = func() time.Time { return testNow }
 	people := genPopulation(rand.New(rand.NewPCG(7, 8)), n)
 	ctx := mongotest.Context(t)

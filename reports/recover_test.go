@@ -33,7 +33,7 @@ func TestInterruptedChangesAreFinishedOnceAtStart(t *testing.T) {
 		p := people[i]
 		id := p.user + ":" + p.course
 		at := testNow.Add(-time.Hour)
-		if _, err := s.enrollments.UpdateOne(ctx, bson.M{"_id": id},
+		if _, err := s.cells.Database().Collection("enrollments").UpdateOne(ctx, bson.M{"_id": id},
 			bson.M{"$set": bson.M{"completed_at": at, "active_at": at, "updated_at": at}}); err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +66,7 @@ func TestInterruptedChangesAreFinishedOnceAtStart(t *testing.T) {
 	journal(1, true)  // crashed after applying, before clearing the journal
 
 	// A new process on the same data.
-	s2 := NewStore(s.cells.Database(), nil, false)
+	s2 := NewStore(s.cells.Database(), nil)
 	s2.now = s.now
 	if err := s2.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -103,7 +103,7 @@ func TestWritesDuringARebuildAreKept(t *testing.T) {
 			if i%3 == 0 {
 				update["completed_at"] = at
 			}
-			if _, err := s.enrollments.UpdateOne(ctx, bson.M{"_id": p.user + ":" + p.course}, bson.M{"$set": update}); err != nil {
+			if _, err := s.cells.Database().Collection("enrollments").UpdateOne(ctx, bson.M{"_id": p.user + ":" + p.course}, bson.M{"$set": update}); err != nil {
 				done <- err
 				return
 			}

@@ -14,6 +14,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"lontar/database"
 )
 
 // Certificates tells whether a certificate is valid (issued and not
@@ -66,16 +68,18 @@ type posttestEntry struct {
 	at  time.Time
 }
 
-// NewStore returns a Store on db. certs may be nil. shared says other
-// instances may write the same database (MongoDB, not the embedded store).
-func NewStore(db *mongo.Database, certs Certificates, shared bool) *Store {
+// NewStore returns a Store on db. certs may be nil. The other features'
+// documents are read through the embedded store's pool of reading
+// connections (database.Reads), so reports never queue behind writes.
+func NewStore(db *mongo.Database, certs Certificates) *Store {
+	read := func(name string) *mongo.Collection { return database.Reads(db.Collection(name)) }
 	return &Store{
-		enrollments: db.Collection("enrollments"),
-		attempts:    db.Collection("quiz_attempts"),
-		quizIndex:   db.Collection("course_quizzes"),
-		quizzes:     db.Collection("quizzes"),
-		cohorts:     db.Collection("cohorts"),
-		courses:     db.Collection("courses"),
+		enrollments: read("enrollments"),
+		attempts:    read("quiz_attempts"),
+		quizIndex:   read("course_quizzes"),
+		quizzes:     read("quizzes"),
+		cohorts:     read("cohorts"),
+		courses:     read("courses"),
 		cells:       db.Collection("report_cells"),
 		facts:       db.Collection("report_facts"),
 		pending:     db.Collection("report_pending"),
@@ -84,7 +88,7 @@ func NewStore(db *mongo.Database, certs Certificates, shared bool) *Store {
 		xlogged:     db.Collection("xapi_logged"),
 		xdays:       db.Collection("xapi_days"),
 		certs:       certs,
-		shared:      shared,
+		shared:      !database.IsEmbedded(db),
 		batch:       1000,
 		now:         time.Now,
 		table:       table{},

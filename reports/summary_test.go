@@ -14,7 +14,7 @@ import (
 
 func newTestStore(t testing.TB) *Store {
 	t.Helper()
-	s := NewStore(mongotest.NewDatabase(t), nil, false)
+	s := NewStore(mongotest.NewDatabase(t), nil)
 	s.now = func() time.Time { return testNow }
 	return s
 }

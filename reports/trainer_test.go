@@ -29,7 +29,7 @@ func (p phonebook) Person(_ context.Context, id string) (lontar.Person, error) {
 func TestTrainerViewOfACohort(t *testing.T) {
 	env := apitest.New(t)
 	ctx := mongotest.Context(t)
-	s := NewStore(env.DB, nil, false)
+	s := NewStore(env.DB, nil)
 	s.now = func() time.Time { return testNow }
 	people := phonebook{
 		"idle":  {Name: "Ina Idle", Phone: "+6281200000001"},

@@ -53,7 +53,7 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	}
 	// Reports keep their aggregates up to date as enrollments change and
 	// as certificates are issued or revoked.
-	reportStore := reports.NewStore(db, certificateValidity{certStore}, !conn.Embedded)
+	reportStore := reports.NewStore(db, certificateValidity{certStore})
 	certs := certificates.NewService(certStore, certKeys, certificates.Config{
 		PublicURL: cfg.PublicURL, Cohorts: cohorts.NewNames(db),
 		OnEvent: func(ctx context.Context, ev certificates.Event) {
