@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -186,12 +187,17 @@ func (t *Trainer) Cohort(ctx context.Context, c *lontar.Caller, id string, lang 
 		}
 	}
 
-	for _, userID := range co.Members {
+	docs := make(map[string]*quizDoc, len(quizzes))
+	for id, qa := range quizzes {
+		docs[id] = qa.doc
+	}
+	fetched, err := s.fetchMembers(ctx, co, docs)
+	if err != nil {
+		return nil, err
+	}
+	for i := range co.Members {
 		for _, courseID := range co.CourseIDs {
-			e, err := s.enrollment(ctx, userID+":"+courseID)
-			if err != nil {
-				return nil, err
-			}
+			e := fetched[i].enrollments[courseID]
 			if e == nil {
 				continue
 			}
@@ -206,15 +212,10 @@ func (t *Trainer) Cohort(ctx context.Context, c *lontar.Caller, id string, lang 
 				}
 				v.NeedsHelp = append(v.NeedsHelp, h)
 			}
-			for _, r := range e.QuizResults {
-				qa := quizzes[r.QuizID]
-				if qa == nil || r.Attempts == 0 {
-					continue
-				}
-				if err := s.tally(ctx, userID, qa.doc, qa.answered, qa.right, qa.wrong, &qa.learners); err != nil {
-					return nil, err
-				}
-			}
+		}
+		for quizID, attempts := range fetched[i].attempts {
+			qa := quizzes[quizID]
+			tally(qa.doc, attempts, qa.answered, qa.right, qa.wrong, &qa.learners)
 		}
 	}
 	slices.SortStableFunc(v.NeedsHelp, func(a, b Helpee) int {
@@ -254,21 +255,71 @@ func (t *Trainer) Cohort(ctx context.Context, c *lontar.Caller, id string, lang 
 	return v, nil
 }
 
-// tally adds one learner's attempts at a quiz: the first attempt to the
-// per-question right share, every attempt to the wrong choices.
-func (s *Store) tally(ctx context.Context, userID string, q *quizDoc, answered, right map[string]int,
-	wrong map[string]map[string]int, learners *int) error {
+// memberData is what the trainer view reads of one member: their
+// enrollments in the cohort's courses, and their attempts at its quizzes
+// in the order they made them.
+type memberData struct {
+	enrollments map[string]*enrollmentDoc
+	attempts    map[string][]attemptDoc
+}
+
+// fetchMembers reads every member's data, several members at a time
+// through the reading pool: a cohort of hundreds is thousands of reads.
+func (s *Store) fetchMembers(ctx context.Context, co cohortDoc, quizzes map[string]*quizDoc) ([]memberData, error) {
+	out := make([]memberData, len(co.Members))
+	errs := make([]error, len(co.Members))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, userID := range co.Members {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i], errs[i] = s.fetchMember(ctx, userID, co.CourseIDs, quizzes)
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+func (s *Store) fetchMember(ctx context.Context, userID string, courseIDs []string, quizzes map[string]*quizDoc) (memberData, error) {
+	m := memberData{enrollments: map[string]*enrollmentDoc{}, attempts: map[string][]attemptDoc{}}
+	for _, courseID := range courseIDs {
+		e, err := s.enrollment(ctx, userID+":"+courseID)
+		if err != nil || e == nil {
+			if err != nil {
+				return m, err
+			}
+			continue
+		}
+		m.enrollments[courseID] = e
+		for _, r := range e.QuizResults {
+			if quizzes[r.QuizID] == nil || r.Attempts == 0 {
+				continue
+			}
+			list, err := s.attemptsOf(ctx, userID, r.QuizID)
+			if err != nil {
+				return m, err
+			}
+			m.attempts[r.QuizID] = list
+		}
+	}
+	return m, nil
+}
+
+// attemptsOf reads a learner's attempts at a quiz, oldest first.
+func (s *Store) attemptsOf(ctx context.Context, userID, quizID string) ([]attemptDoc, error) {
 	var counter struct {
 		AttemptIDs []string `bson:"attempt_ids"`
 	}
-	err := s.quizzes.Database().Collection("quiz_counters").FindOne(ctx, bson.M{"_id": userID + ":" + q.ID}).Decode(&counter)
+	err := s.quizzes.Database().Collection("quiz_counters").FindOne(ctx, bson.M{"_id": userID + ":" + quizID}).Decode(&counter)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return fmt.Errorf("reports: attempts of %s: %w", userID, err)
+		return nil, fmt.Errorf("reports: attempts of %s: %w", userID, err)
 	}
-	first := true
+	var list []attemptDoc
 	for _, aid := range counter.AttemptIDs {
 		var a attemptDoc
 		err := s.attempts.FindOne(ctx, bson.M{"_id": userID + ":" + aid}).Decode(&a)
@@ -276,9 +327,18 @@ func (s *Store) tally(ctx context.Context, userID string, q *quizDoc, answered, 
 			continue // counted, never saved (a crash in between)
 		}
 		if err != nil {
-			return fmt.Errorf("reports: read attempt %s: %w", aid, err)
+			return nil, fmt.Errorf("reports: read attempt %s: %w", aid, err)
 		}
-		if first {
+		list = append(list, a)
+	}
+	return list, nil
+}
+
+// tally adds one learner's attempts at a quiz: the first attempt to the
+// per-question right share, every attempt to the wrong choices.
+func tally(q *quizDoc, attempts []attemptDoc, answered, right map[string]int, wrong map[string]map[string]int, learners *int) {
+	for i, a := range attempts {
+		if i == 0 {
 			*learners++
 			for _, r := range a.Results {
 				answered[r.QuestionID]++
@@ -286,7 +346,6 @@ func (s *Store) tally(ctx context.Context, userID string, q *quizDoc, answered, 
 					right[r.QuestionID]++
 				}
 			}
-			first = false
 		}
 		var answers map[string]json.RawMessage
 		if json.Unmarshal(a.Answers, &answers) != nil {
@@ -313,10 +372,8 @@ func (s *Store) tally(ctx context.Context, userID string, q *quizDoc, answered, 
 			case "true_false":
 				var b bool
 				if json.Unmarshal(raw, &b) == nil && qu.Truth != nil && b != *qu.Truth {
-					if wrong[qu.ID] == nil {
-						wrong[qu.ID] = map[string]int{}
-					}
-					wrong[qu.ID][fmt.Sprint(b)]++
+					picked = []string{fmt.Sprint(b)}
+					correct[picked[0]] = false
 				}
 			}
 			for _, id := range picked {
@@ -329,7 +386,6 @@ func (s *Store) tally(ctx context.Context, userID string, q *quizDoc, answered, 
 			}
 		}
 	}
-	return nil
 }
 
 // helpNeeded says whether and why a learner needs help in a course.
