@@ -219,7 +219,8 @@ async function homeView() {
     const pct = c && c.lessons_count ? (100 * done.size) / c.lessons_count : en.percent;
     return h('li', { class: 'course' }, link('/kursus/' + en.course_id,
       h('strong', {}, (c && c.title) || en.course_title || en.course_id), progressBar(Math.min(100, pct)),
-      en.completed_at ? h('span', { class: 'badge' }, t('certificate_ready')) : null));
+      en.completed_at ? h('span', { class: 'badge' }, t('certificate_ready')) : null),
+    en.certificate_code ? link('/sertifikat/' + encodeURIComponent(en.certificate_code), t('certificate_open')) : null);
   });
   const joinForm = submitting(h('form', { class: 'card inline', novalidate: true },
     field('code', t('join_code'), h('input', { autocapitalize: 'characters', placeholder: 'ABCD-EFGH' })),
@@ -405,6 +406,7 @@ async function quizView(id) {
       return;
     }
     out.replaceChildren(h('h2', {}, `${t('score')}: ${Math.round(res.score)}% — ${res.passed ? t('passed') : t('not_passed')}`));
+    if (res.passed) announceCertificate();
     for (const r of res.results || []) {
       const fs = form.querySelector(`[data-q="${CSS.escape(r.question_id)}"]`);
       if (!fs) continue;
@@ -421,7 +423,7 @@ function profileView() {
   const u = session.user || {};
   const teaches = u.role === 'trainer' || u.role === 'admin';
   page(h('h1', {}, t('profile')), h('p', {}, u.name, ' · ', u.phone),
-    teaches ? h('p', {}, link('/pelatih', t('my_classes'))) : null,
+    teaches ? h('p', {}, link('/pelatih', t('my_classes'))) : h('p', {}, link('/sertifikat', t('certificates'))),
     h('button', { type: 'button', onclick: async () => { await logout(); go('/masuk'); } }, t('logout')));
 }
 
@@ -447,6 +449,13 @@ async function render() {
     if ((r = m(/^\/kursus\/([^/]+)\/([^/]+)$/))) return await lessonView(r[1], r[2]);
     if ((r = m(/^\/kursus\/([^/]+)$/))) return await courseView(r[1]);
     if ((r = m(/^\/kuis\/([^/]+)$/))) return await quizView(r[1]);
+    if (p === '/sertifikat' || (r = m(/^\/sertifikat\/([^/]+)$/)) || (r = m(/^\/pelatih\/([^/]+)\/sertifikat$/))) {
+      // Certificates have their own module, downloaded when first opened.
+      const cert = await import('/certificate.js');
+      if (p === '/sertifikat') return await cert.certificatesView({ page });
+      const arg = decodeURIComponent(r[1]);
+      return p.startsWith('/pelatih/') ? await cert.cohortCertificatesView({ page }, arg) : await cert.certificateView({ page }, arg);
+    }
     if ((r = m(/^\/pelatih(?:\/([^/]+))?$/))) {
       // Only trainers download the panel.
       const panel = await import('/trainer.js');
@@ -463,6 +472,12 @@ async function render() {
   }
 }
 
+// announceCertificate says so the moment a course completes (after a
+// passed quiz, or when offline lessons reach the server).
+function announceCertificate() {
+  import('/certificate.js').then((m) => m.announce()).catch(() => {});
+}
+window.addEventListener('lontar:synced', announceCertificate);
 window.addEventListener('popstate', render);
 window.addEventListener('online', render);
 window.addEventListener('offline', render);

@@ -15,7 +15,7 @@ self.addEventListener('activate', (e) => {
 });
 
 function cacheable(url) {
-  return /^\/api\/v1\/(courses|regions|me\/enrollments|quizzes\/[^/]+$)/.test(url.pathname);
+  return /^\/api\/v1\/(courses|regions|me\/enrollments|me\/certificates|certificates\/[^/]+\/pdf$|quizzes\/[^/]+$)/.test(url.pathname);
 }
 
 self.addEventListener('fetch', (e) => {
@@ -32,6 +32,8 @@ self.addEventListener('fetch', (e) => {
     }).catch(() => caches.match(e.request).then((hit) => hit || Response.error())));
     return;
   }
+  // The public verification page and the keys are the server's, never the app's.
+  if (url.pathname.startsWith('/verify') || url.pathname.startsWith('/.well-known/')) return;
   // App routes (/kursus/…, /join/…) all load the same shell.
   const key = url.pathname.includes('.') ? e.request : '/';
   e.respondWith(caches.match(key, { ignoreSearch: true }).then((hit) => {

@@ -1,0 +1,244 @@
+// Certificates on the phone: the learner's list, one certificate with its
+// PDF and a WhatsApp share link (both kept on the phone once opened, so
+// they show with no signal), the "course complete" announcement, and the
+// trainer's view of a cohort's certificates with revocation. Loaded only
+// when one of them is needed; it brings its own words.
+import { lang } from '/i18n.js';
+import { api, session } from '/api.js';
+
+const words = {
+  id: {
+    mine: 'Sertifikat saya', none: 'Belum ada sertifikat. Selesaikan semua pelajaran dan lulus kuis akhir untuk mendapatkannya.',
+    title: 'Sertifikat', awarded: 'Diberikan kepada', for: 'atas keberhasilan menyelesaikan kursus',
+    hours: 'Lama belajar', hours_unit: 'jam', score: 'Nilai kuis akhir', cohort: 'Kelas', issued: 'Tanggal terbit', code: 'Kode',
+    valid: 'Sertifikat ini sah. Siapa pun dapat memeriksanya dengan kode atau kode QR.',
+    revoked: 'Sertifikat ini DICABUT pada {date}.', reason: 'Alasan', revoked_short: 'Dicabut',
+    download: 'Unduh PDF', share: 'Bagikan lewat WhatsApp', verify: 'Lihat halaman pemeriksaan',
+    share_text: 'Sertifikat saya dari Lontar: {course}. Periksa keasliannya di',
+    offline_note: 'Sertifikat dan PDF-nya tersimpan di HP ini, jadi tetap bisa dibuka tanpa sinyal.',
+    pdf_offline: 'PDF belum tersimpan di HP ini. Buka layar ini lagi saat ada sinyal.',
+    not_found: 'Sertifikat tidak ditemukan di akun ini.', back: 'Kembali', error: 'Maaf, terjadi kesalahan. Coba lagi.',
+    new_title: 'Selamat! Kursus selesai.', new_body: 'Anda menyelesaikan "{course}". Sertifikat Anda sudah terbit.', open: 'Lihat sertifikat',
+    cohort_title: 'Sertifikat kelas', issued_list: 'Sudah terbit ({n})', pending_list: 'Belum ({n})', revoked_list: 'Dicabut ({n})',
+    missing: 'Kurang', missing_enrol: 'belum mulai kursus', missing_lessons: '{n} pelajaran', missing_final: 'lulus kuis akhir',
+    missing_processing: 'selesai, sertifikat sedang dibuat', revoke: 'Cabut sertifikat', reason_ask: 'Alasan pencabutan (wajib)',
+    revoke_confirm: 'Cabut sertifikat {code}? Peserta dan siapa pun yang memeriksa akan melihat alasannya.',
+  },
+  en: {
+    mine: 'My certificates', none: 'No certificates yet. Finish every lesson and pass the final quiz to earn one.',
+    title: 'Certificate', awarded: 'Awarded to', for: 'for successfully completing the course',
+    hours: 'Study time', hours_unit: 'hours', score: 'Final quiz score', cohort: 'Class', issued: 'Issued on', code: 'Code',
+    valid: 'This certificate is valid. Anyone can check it with the code or the QR code.',
+    revoked: 'This certificate was REVOKED on {date}.', reason: 'Reason', revoked_short: 'Revoked',
+    download: 'Download PDF', share: 'Share on WhatsApp', verify: 'Open the verification page',
+    share_text: 'My certificate from Lontar: {course}. Check it at',
+    offline_note: 'The certificate and its PDF are kept on this phone, so they open without a signal.',
+    pdf_offline: 'The PDF is not on this phone yet. Open this screen again when there is a signal.',
+    not_found: 'This account has no such certificate.', back: 'Back', error: 'Sorry, something went wrong. Please try again.',
+    new_title: 'Congratulations! Course complete.', new_body: 'You finished "{course}". Your certificate has been issued.', open: 'See the certificate',
+    cohort_title: 'Class certificates', issued_list: 'Issued ({n})', pending_list: 'Not yet ({n})', revoked_list: 'Revoked ({n})',
+    missing: 'Missing', missing_enrol: 'has not started the course', missing_lessons: '{n} lessons', missing_final: 'pass the final quiz',
+    missing_processing: 'complete, certificate being issued', revoke: 'Revoke certificate', reason_ask: 'Reason for revoking (required)',
+    revoke_confirm: 'Revoke certificate {code}? The learner and anyone who checks it will see the reason.',
+  },
+};
+const w = (k, vars = {}) => (words[lang()] || words.id)[k].replace(/\{(\w+)\}/g, (_, v) => String(vars[v] ?? ''));
+
+function h(tag, attrs = {}, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const kid of kids.flat()) {
+    if (kid === null || kid === undefined || kid === false) continue;
+    el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+  }
+  return el;
+}
+
+// go navigates inside the app: the router draws the screen on popstate.
+function go(path) {
+  history.pushState(null, '', path);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+const link = (path, attrs, ...kids) => h('a', { href: path, ...attrs, onclick: (e) => { e.preventDefault(); go(path); } }, ...kids);
+
+const enc = encodeURIComponent;
+const locale = () => (lang() === 'en' ? 'en-GB' : 'id-ID');
+const date = (s) => (s ? new Date(s).toLocaleDateString(locale(), { day: 'numeric', month: 'long', year: 'numeric' }) : '');
+const pdfURL = (code) => `/api/v1/certificates/${enc(code)}/pdf`;
+
+// The phone's copy of the learner's certificates, per learner.
+const keptKey = (what) => `lontar.certificates.${what}.${session.user?.id || ''}`;
+function kept(what, fallback) {
+  try { return JSON.parse(localStorage.getItem(keptKey(what)) || 'null') ?? fallback; } catch { return fallback; }
+}
+const keep = (what, v) => localStorage.setItem(keptKey(what), JSON.stringify(v));
+
+// myCertificates asks the server and keeps the answer for when there is
+// no signal.
+async function myCertificates() {
+  try {
+    const list = await api.get('/me/certificates?lang=' + lang());
+    keep('list', list);
+    return list;
+  } catch (e) {
+    const list = kept('list', null);
+    if (list) return list;
+    throw e;
+  }
+}
+
+// keepPDF fetches the PDF once so the service worker keeps a copy.
+function keepPDF(code) {
+  if (navigator.onLine) fetch(pdfURL(code)).catch(() => {});
+}
+
+// downloadPDF saves the PDF from the network or, with no signal, from the
+// copy kept when the screen was opened.
+async function downloadPDF(code, btn) {
+  btn.disabled = true;
+  try {
+    const res = await fetch(pdfURL(code));
+    if (!res.ok) throw new Error(String(res.status));
+    const url = URL.createObjectURL(await res.blob());
+    const a = h('a', { href: url, download: `sertifikat-${code}.pdf`, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  } catch {
+    alert(navigator.onLine ? w('error') : w('pdf_offline'));
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+function status(c) {
+  if (c.status === 'revoked') {
+    return h('p', { class: 'cert-status revoked', role: 'status' }, w('revoked', { date: date(c.revoked_at) }),
+      h('br'), `${w('reason')}: ${c.revoked_reason}`);
+  }
+  return h('p', { class: 'cert-status valid' }, '✔ ', w('valid'));
+}
+
+// certificatesView lists the learner's certificates.
+export async function certificatesView({ page }) {
+  page(h('p', { class: 'loading' }, '…'));
+  const list = await myCertificates();
+  list.forEach((c) => keepPDF(c.code));
+  page(h('h1', {}, w('mine')),
+    list.length ? h('ul', { class: 'list cert-list' }, list.map((c) => h('li', {}, link('/sertifikat/' + enc(c.code), {},
+      h('strong', {}, c.course_title), h('span', {}, `${c.institution} · ${date(c.issued_at)}`),
+      h('small', {}, c.status === 'revoked' ? w('revoked_short') : c.code)))))
+      : h('p', { class: 'cert-none' }, w('none')),
+    link('/', { class: 'cert-btn plain' }, w('back')));
+}
+
+// certificateView is one certificate, as the learner shows it to a buyer
+// or a bank: the facts, the PDF, a WhatsApp link to its public page.
+export async function certificateView({ page }, code) {
+  page(h('p', { class: 'loading' }, '…'));
+  const list = await myCertificates();
+  const c = list.find((x) => x.code === code);
+  if (!c) return page(h('h1', {}, w('not_found')), link('/sertifikat', { class: 'cert-btn' }, w('mine')));
+  keepPDF(c.code);
+  const share = `${w('share_text', { course: c.course_title })} ${c.verify_url}`;
+  page(link('/sertifikat', { class: 'back' }, '← ' + w('mine')),
+    h('section', { class: 'card certificate' + (c.status === 'revoked' ? ' revoked' : '') },
+      h('p', { class: 'cert-inst' }, c.institution),
+      h('h1', {}, w('title')),
+      h('p', { class: 'meta' }, w('awarded')),
+      h('p', { class: 'cert-name' }, c.learner_name),
+      h('p', { class: 'meta' }, w('for')),
+      h('p', { class: 'cert-course' }, c.course_title),
+      h('dl', {},
+        h('dt', {}, w('hours')), h('dd', {}, `${c.hours.toLocaleString(locale())} ${w('hours_unit')}`),
+        c.final_score != null ? [h('dt', {}, w('score')), h('dd', {}, String(Math.round(c.final_score)))] : null,
+        c.cohort_name ? [h('dt', {}, w('cohort')), h('dd', {}, c.cohort_name)] : null,
+        h('dt', {}, w('issued')), h('dd', {}, date(c.issued_at)),
+        h('dt', {}, w('code')), h('dd', { class: 'code' }, c.code)),
+      status(c)),
+    h('button', { type: 'button', class: 'primary cert-pdf', onclick: (e) => downloadPDF(c.code, e.currentTarget) }, w('download')),
+    c.status === 'revoked' ? null
+      : h('a', { class: 'cert-btn cert-share', href: 'https://wa.me/?text=' + enc(share), rel: 'noopener' }, w('share')),
+    h('a', { class: 'cert-btn plain', href: c.verify_url, rel: 'noopener' }, w('verify')),
+    h('p', { class: 'hint' }, w('offline_note')));
+}
+
+// announce tells the learner, on the screen they are on, that a course
+// has just been completed and its certificate issued: a certificate of the
+// last day not announced on this phone before.
+export async function announce() {
+  if (!session.user || !navigator.onLine) return;
+  const seen = kept('seen', []);
+  let list;
+  try { list = await myCertificates(); } catch { return; }
+  const recent = Date.now() - 24 * 3600 * 1000;
+  const fresh = list.filter((c) => !seen.includes(c.code) && c.status === 'valid' && Date.parse(c.issued_at) > recent);
+  keep('seen', list.map((c) => c.code));
+  const at = document.querySelector('.page');
+  if (!fresh.length || !at) return;
+  const c = fresh[0];
+  keepPDF(c.code);
+  at.prepend(h('div', { class: 'card cert-new', role: 'alert' },
+    h('p', { class: 'cert-new-title' }, '🎓 ', w('new_title')),
+    h('p', {}, w('new_body', { course: c.course_title })),
+    link('/sertifikat/' + enc(c.code), { class: 'cert-btn primary' }, w('open'))));
+  window.scrollTo(0, 0);
+}
+
+// --- trainers ---
+
+// cohortCertificatesView is a trainer's view of a class: certificates
+// issued (with revocation), pending with what is missing, and revoked.
+export async function cohortCertificatesView({ page }, id) {
+  page(h('p', { class: 'loading' }, '…'));
+  const data = await api.get(`/cohorts/${enc(id)}/certificates?lang=${lang()}`);
+  const revokeForm = (e) => {
+    const code = e.certificate.code;
+    const form = h('form', { class: 'revoke', novalidate: true },
+      h('label', { for: 'reason-' + code }, w('reason_ask')),
+      h('textarea', { id: 'reason-' + code, name: 'reason', required: true, minlength: 5, maxlength: 500, rows: 2 }),
+      h('p', { class: 'form-error', role: 'alert' }),
+      h('button', { type: 'submit', class: 'secondary' }, w('revoke')));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!confirm(w('revoke_confirm', { code }))) return;
+      const btn = form.querySelector('button');
+      btn.disabled = true;
+      try {
+        await api.post(`/certificates/${enc(code)}/revoke`, { reason: new FormData(form).get('reason') });
+        go(location.pathname);
+      } catch (err) {
+        form.querySelector('.form-error').textContent = err.fields?.reason || err.message || w('error');
+        btn.disabled = false;
+      }
+    });
+    return form;
+  };
+  const missing = (m) => {
+    if (m.not_enrolled) return w('missing_enrol');
+    if (m.processing) return w('missing_processing');
+    return [m.lessons ? w('missing_lessons', { n: m.lessons }) : null, m.final_quiz ? w('missing_final') : null]
+      .filter(Boolean).join(', ');
+  };
+  const item = (e, ...extra) => h('li', { class: 'card' },
+    h('h3', {}, e.learner_name), h('p', { class: 'meta' }, e.course_title), ...extra);
+  page(link('/pelatih/' + enc(id), { class: 'back' }, '← ' + data.cohort_name),
+    h('h1', {}, w('cohort_title')),
+    h('h2', {}, w('issued_list', { n: data.issued.length })),
+    h('ul', { class: 'cards cert-issued' }, data.issued.map((e) => item(e,
+      h('p', {}, h('b', { class: 'code' }, e.certificate.code), ' · ', date(e.certificate.issued_at)),
+      h('a', { class: 'cert-btn plain', href: e.certificate.verify_url, rel: 'noopener' }, w('verify')),
+      revokeForm(e)))),
+    h('h2', {}, w('pending_list', { n: data.pending.length })),
+    h('ul', { class: 'cards cert-pending' }, data.pending.map((e) => item(e, h('p', {}, `${w('missing')}: ${missing(e.missing)}`)))),
+    h('h2', {}, w('revoked_list', { n: data.revoked.length })),
+    h('ul', { class: 'cards cert-revoked' }, data.revoked.map((e) => item(e,
+      h('p', {}, h('b', { class: 'code' }, e.certificate.code), ' · ', w('revoked', { date: date(e.certificate.revoked_at) })),
+      h('p', {}, `${w('reason')}: ${e.certificate.revoked_reason}`)))));
+}
