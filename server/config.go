@@ -21,7 +21,8 @@ type Config struct {
 	TrustedProxies         []string
 	// PprofAddr serves net/http/pprof (with block and mutex profiling on)
 	// on this loopback address; empty (the default) serves nothing.
-	PprofAddr string // LONTAR_PPROF_ADDR
+	PprofAddr      string // LONTAR_PPROF_ADDR
+	RebuildReports bool   // LONTAR_REBUILD_REPORTS=1: recompute the report aggregates at start
 }
 
 // loadConfig reads the configuration through getenv (os.Getenv in main, a
@@ -51,6 +52,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	var errs []error
+	switch v := get("LONTAR_REBUILD_REPORTS", ""); v {
+	case "", "0", "false":
+	case "1", "true":
+		c.RebuildReports = true
+	default:
+		errs = append(errs, fmt.Errorf("LONTAR_REBUILD_REPORTS %q: want 1 or 0", v))
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("LONTAR_ADDR %q: want host:port", c.Addr))
 	}

@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"lontar"
+	"lontar/reports"
 )
 
 // route documents one API operation. The OpenAPI document is built from
@@ -79,6 +82,12 @@ var apiRoutes = []route{
 	{"GET", "/verify/:code", "certificates", "Human verification page (HTML, no login): valid, revoked with date and reason, unknown, or mistyped", "", "", 200},
 	{"GET", "/verify", "certificates", "The verification page's form; ?code= redirects to /verify/{code}", "", "", 200},
 	{"POST", "/api/v1/signing-keys/rotate", "certificates", "Start signing with a new Ed25519 key; old keys stay published", "admin", "", 201},
+	{"GET", "/api/v1/reports/summary", "reports", "Totals, breakdowns (region = kabupaten/kota, kecamatan, sector, gender, cohort, course) and the weekly series from maintained aggregates; ?course_id=&region=&sector=&cohort_id=&from=&to= (YYYY-MM-DD, WITA enrollment days); agency: only its scope (a region outside → 403); trainer: only their institution's cohorts", "agency, admin, trainer", "", 200},
+	{"GET", "/api/v1/reports/export.csv", "reports", "The summary as CSV (UTF-8, header row, one row per total/breakdown cell/week, suppression kept, formula-like cells neutralised with a leading ')", "agency, admin, trainer", "", 200},
+	{"GET", "/api/v1/reports/export.json", "reports", "The same rows as the CSV, as JSON for tools", "agency, admin, trainer", "", 200},
+	{"GET", "/api/v1/reports/xapi", "reports", "xAPI 1.0.3 statements (JSON array) for lesson completions, quiz attempts and course completions, oldest first; ?since=RFC3339&limit=1..500&after=&course_id=; the next page is in the Link header (rel=next); actors are pseudonymous accounts", "agency, admin", "", 200},
+	{"POST", "/api/v1/reports/rebuild", "reports", "Recompute every aggregate from the stored enrollments → {enrollments, cells, seconds}", "admin", "", 200},
+	{"GET", "/api/v1/reports/cohorts/:id", "reports", "Trainer view of a cohort: who needs help (no progress in 7 days, final failed twice, stuck on a lesson) with WhatsApp links; per quiz question the share right on the first attempt and the most chosen wrong choice", "trainer, admin", "", 200},
 }
 
 var paramRe = regexp.MustCompile(`:([a-z_]+)`)
@@ -99,6 +108,9 @@ func openAPIDocument() ([]byte, error) {
 		desc := r.Summary
 		if r.Roles != "" {
 			desc += ". Roles: " + r.Roles + "."
+		}
+		if r.Tag == "reports" {
+			desc += " Definitions: " + reports.Definitions(lontar.LangEN)
 		}
 		op := map[string]any{
 			"tags": []string{r.Tag}, "summary": r.Summary, "description": desc,

@@ -189,7 +189,7 @@ function activateView() {
 
 function afterLogin() {
   const u = session.user || {};
-  const next = sessionStorage.getItem('lontar.next') || (u.role === 'trainer' ? '/pelatih' : null);
+  const next = sessionStorage.getItem('lontar.next') || ({ trainer: '/pelatih', agency: '/laporan', admin: '/laporan' }[u.role] ?? null);
   sessionStorage.removeItem('lontar.next');
   flush();
   go(next || '/');
@@ -424,6 +424,7 @@ function profileView() {
   const teaches = u.role === 'trainer' || u.role === 'admin';
   page(h('h1', {}, t('profile')), h('p', {}, u.name, ' · ', u.phone),
     teaches ? h('p', {}, link('/pelatih', t('my_classes'))) : h('p', {}, link('/sertifikat', t('certificates'))),
+    u.role === 'agency' || u.role === 'admin' ? h('p', {}, link('/laporan', t('reports'))) : null,
     h('button', { type: 'button', onclick: async () => { await logout(); go('/masuk'); } }, t('logout')));
 }
 
@@ -449,6 +450,8 @@ async function render() {
     if ((r = m(/^\/kursus\/([^/]+)\/([^/]+)$/))) return await lessonView(r[1], r[2]);
     if ((r = m(/^\/kursus\/([^/]+)$/))) return await courseView(r[1]);
     if ((r = m(/^\/kuis\/([^/]+)$/))) return await quizView(r[1]);
+    if (p === '/laporan') return await (await import('/reports.js')).reportsView({ h, page }); // agency and admin only
+    if ((r = m(/^\/pelatih\/([^/]+)\/bantuan$/))) return await (await import('/reports.js')).cohortHelpView({ h, page, link }, decodeURIComponent(r[1]));
     if (p === '/sertifikat' || (r = m(/^\/sertifikat\/([^/]+)$/)) || (r = m(/^\/pelatih\/([^/]+)\/sertifikat$/))) {
       // Certificates have their own module, downloaded when first opened.
       const cert = await import('/certificate.js');

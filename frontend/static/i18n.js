@@ -28,6 +28,7 @@ const strings = {
     profile: 'Profil', save: 'Simpan', saved: 'Tersimpan', loading: 'Memuat…', empty_courses: 'Belum ada kursus. Pilih dari daftar di bawah.',
     complete: 'selesai', certificate_ready: 'Kursus selesai!', certificate_open: 'Lihat sertifikat', certificates: 'Sertifikat saya',
     my_classes: 'Kelas saya (pelatih)',
+    reports: 'Laporan',
     kind_pretest: 'Tes awal', kind_practice: 'Latihan', kind_posttest: 'Tes akhir', kind_final: 'Ujian akhir',
   },
   en: {
@@ -57,6 +58,7 @@ const strings = {
     profile: 'Profile', save: 'Save', saved: 'Saved', loading: 'Loading…', empty_courses: 'No courses yet. Pick one from the list below.',
     complete: 'done', certificate_ready: 'Course complete!', certificate_open: 'See the certificate', certificates: 'My certificates',
     my_classes: 'My classes (trainer)',
+    reports: 'Reports',
     kind_pretest: 'Pre-test', kind_practice: 'Practice', kind_posttest: 'Post-test', kind_final: 'Final exam',
   },
 };

@@ -15,7 +15,7 @@ self.addEventListener('activate', (e) => {
 });
 
 function cacheable(url) {
-  return /^\/api\/v1\/(courses|regions|me\/enrollments|me\/certificates|certificates\/[^/]+\/pdf$|quizzes\/[^/]+$)/.test(url.pathname);
+  return /^\/api\/v1\/(courses|regions|me\/enrollments|quizzes\/[^/]+$)/.test(url.pathname);
 }
 
 self.addEventListener('fetch', (e) => {

@@ -6,13 +6,13 @@ import { api } from '/api.js';
 
 const words = {
   id: {
-    title: 'Kelas saya', create: 'Buka kelas baru', name: 'Nama kelas', course: 'Kursus', starts: 'Mulai', ends: 'Selesai',
+    title: 'Kelas saya', help: 'Siapa perlu bantuan, soal yang sulit', create: 'Buka kelas baru', name: 'Nama kelas', course: 'Kursus', starts: 'Mulai', ends: 'Selesai',
     region: 'Wilayah (kode BPS)', members: 'peserta', code: 'Kode', share: 'Bagikan di WhatsApp', roster: 'Daftar peserta',
     none: 'Belum ada kelas.', invite: 'Ayo belajar di Lontar! Gabung kelas kami lewat tautan ini:', progress: 'Kemajuan',
     invited: 'Diundang, belum menjawab', certificates: 'Sertifikat kelas ini', new_code: 'Kode baru', code_activation: 'Kode aktivasi', code_reset: 'Kode atur ulang sandi',
   },
   en: {
-    title: 'My classes', create: 'Open a new class', name: 'Class name', course: 'Course', starts: 'Starts', ends: 'Ends',
+    title: 'My classes', help: 'Who needs help, hard questions', create: 'Open a new class', name: 'Class name', course: 'Course', starts: 'Starts', ends: 'Ends',
     region: 'Region (BPS code)', members: 'participants', code: 'Code', share: 'Share on WhatsApp', roster: 'Participants',
     none: 'No classes yet.', invite: 'Come and learn on Lontar! Join our class with this link:', progress: 'Progress',
     invited: 'Invited, no answer yet', certificates: 'This class\'s certificates', new_code: 'New code', code_activation: 'Activation code', code_reset: 'Password reset code',
@@ -53,6 +53,7 @@ export async function rosterView({ h, page, link }, id) {
   const [cohort, roster] = await Promise.all([api.get('/cohorts/' + encodeURIComponent(id)), api.get(`/cohorts/${encodeURIComponent(id)}/roster`)]);
   page(link('/pelatih', '← ' + w('title')), h('h1', {}, cohort.name),
     h('p', {}, `${w('code')}: `, h('b', { class: 'code' }, cohort.join_code)),
+    h('p', {}, link(`/pelatih/${encodeURIComponent(id)}/bantuan`, w('help'))),
     h('p', {}, link(`/pelatih/${encodeURIComponent(id)}/sertifikat`, w('certificates'))),
     h('table', { class: 'roster' },
       h('thead', {}, h('tr', {}, h('th', {}, t('name')), h('th', {}, t('business_name')), h('th', {}, w('progress')))),
