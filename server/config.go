@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -19,7 +21,13 @@ type Config struct {
 	SQLiteSynchronous      string // LONTAR_SQLITE_SYNCHRONOUS: full (default) or normal
 	LogFormat              string // LONTAR_LOG_FORMAT: text (default) or json
 	TrustedProxies         []string
+	HomeRegion             string // LONTAR_HOME_REGION: BPS code listed first in region pickers
+	DataPricePerGB         int    // LONTAR_DATA_PRICE_PER_GB: Rupiah, for "what saving a course costs"
 }
+
+// defaultDataPricePerGB is Rupiah per GB of a common prepaid data package
+// (about Rp 70.000 for 20 GB); operators set their region's price.
+const defaultDataPricePerGB = 3500
 
 // loadConfig reads the configuration through getenv (os.Getenv in main, a
 // map in tests), applies defaults and reports every problem at once.
@@ -40,6 +48,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		PublicURL:              strings.TrimRight(get("LONTAR_PUBLIC_URL", ""), "/"),
 		SQLiteSynchronous:      get("LONTAR_SQLITE_SYNCHRONOUS", "full"),
 		LogFormat:              get("LONTAR_LOG_FORMAT", "text"),
+		HomeRegion:             get("LONTAR_HOME_REGION", "5371"),
 	}
 	if p := get("LONTAR_TRUSTED_PROXIES", ""); p != "" {
 		for _, s := range strings.Split(p, ",") {
@@ -47,6 +56,17 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	var errs []error
+	c.DataPricePerGB = defaultDataPricePerGB
+	if p := get("LONTAR_DATA_PRICE_PER_GB", ""); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("LONTAR_DATA_PRICE_PER_GB %q: want whole Rupiah, 0 or more", p))
+		}
+		c.DataPricePerGB = n
+	}
+	if !regexp.MustCompile(`^[0-9]{2,10}$`).MatchString(c.HomeRegion) {
+		errs = append(errs, fmt.Errorf("LONTAR_HOME_REGION %q: want a BPS region code such as 5371", c.HomeRegion))
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("LONTAR_ADDR %q: want host:port", c.Addr))
 	}

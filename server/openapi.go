@@ -22,6 +22,7 @@ var apiRoutes = []route{
 	{"GET", "/readyz", "ops", "Readiness: 200 once the store answers, 503 otherwise", "", "", 200},
 	{"GET", "/api/openapi.json", "ops", "This document", "", "", 200},
 
+	{"GET", "/api/v1/settings", "app", "This deployment's home region and data price per GB (Rupiah)", "", "", 200},
 	{"GET", "/api/v1/regions", "accounts", "NTT kabupaten/kota and Kupang kecamatan with BPS codes; ?parent= filters", "", "", 200},
 	{"POST", "/api/v1/auth/register", "accounts", "Register a learner → {user, access_token, refresh_token}", "", "{phone, name, password, profile:{business_name, sector, region, gender, birth_year, nib}}", 201},
 	{"POST", "/api/v1/auth/login", "accounts", "Log in; limited per phone and per client address (429 with Retry-After)", "", "{phone, password}", 200},
