@@ -10,13 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
-// browser starts headless Chromium at a phone's size. It skips the test
-// when no Chromium is installed (.ci/run installs Debian's chromium).
+// browser starts headless Chromium at a phone's size (360×640). It skips
+// the test when no Chromium is installed (.ci/run installs Debian's chromium).
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	path := os.Getenv("LONTAR_CHROMIUM")
@@ -41,38 +40,62 @@ func browser(t *testing.T) context.Context {
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
 		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(390, 844),
+		chromedp.WindowSize(360, 640),
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelCtx()
 		cancelAlloc()
 		_ = os.RemoveAll(profile)
 	})
-	if err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2))); err != nil {
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(360, 640, chromedp.EmulateScale(2), chromedp.EmulateMobile)); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
 	return ctx
 }
 
-// screenshot saves what the phone shows into LONTAR_SCREENSHOTS, if set.
+// screenshot saves what the phone shows into LONTAR_SCREENSHOTS, or, for
+// a failure, into a temporary directory named in the test log.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	dir := os.Getenv("LONTAR_SCREENSHOTS")
-	if dir == "" {
+	failed := strings.HasPrefix(name, "failed-")
+	if dir == "" && !failed {
 		return
 	}
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "lontar-screenshots")
+	}
+	_ = os.MkdirAll(dir, 0o755)
 	var png []byte
 	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
 		t.Logf("screenshot %s: %v", name, err)
 		return
 	}
-	_ = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+	file := filepath.Join(dir, t.Name()+"-"+name+".png")
+	_ = os.WriteFile(file, png, 0o644)
+	if failed {
+		t.Logf("screenshot of the failure: %s", file)
+	}
+}
+
+// steps runs browser actions as named steps, each within 40 s; a failing
+// step saves a screenshot and fails the test.
+func steps(t *testing.T, ctx context.Context) func(step string, actions ...chromedp.Action) {
+	return func(step string, actions ...chromedp.Action) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 40*time.Second)
+		defer cancel()
+		if err := chromedp.Run(sctx, actions...); err != nil {
+			screenshot(t, ctx, "failed-"+strings.ReplaceAll(step, " ", "-"))
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
 }
 
 // fill clears a text field and types into it as a person would.
@@ -86,144 +109,28 @@ func setValue(sel, value string) chromedp.Action {
 	return chromedp.Evaluate(`(([s, v]) => { const el = document.querySelector(s); el.value = v; el.dispatchEvent(new Event('change')); return true })(`+string(js)+`)`, nil)
 }
 
-// A new learner on a phone registers with 0812…, sees field errors next to
-// the fields, logs out and in again, reads a lesson and marks it done while
-// offline, and the tap reaches the server once the phone is back online.
-func TestBrowserLearnerJourney(t *testing.T) {
-	ctx := browser(t)
-	s := startServer(t, nil)
+// click taps the element matching a CSS selector.
+func click(sel string) chromedp.Action { return chromedp.Click(sel, chromedp.ByQuery) }
 
-	var text string
-	must := func(step string, actions ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(ctx, actions...); err != nil {
-			screenshot(t, ctx, "failed-"+strings.ReplaceAll(step, " ", "-"))
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
+// visible waits until the element matching a CSS selector shows.
+func visible(sel string) chromedp.Action { return chromedp.WaitVisible(sel, chromedp.ByQuery) }
 
-	must("open the app",
-		chromedp.Navigate(s.URL+"/"),
-		chromedp.WaitVisible(`#f-phone`, chromedp.ByQuery),
-		chromedp.Click(`a[href="/daftar"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#f-name`, chromedp.ByQuery),
-		chromedp.WaitReady(`#f-region option[value="5371030"]`, chromedp.ByQuery),
-	)
-	var lang string
-	must("html lang", chromedp.AttributeValue(`html`, "lang", &lang, nil, chromedp.ByQuery))
-	if lang != "id" {
-		t.Fatalf("html lang = %q", lang)
-	}
-	screenshot(t, ctx, "register")
+// clickText taps the button or link whose text contains text.
+func clickText(text string) chromedp.Action {
+	sel := `//*[self::button or self::a][contains(normalize-space(.), ` + xpathString(text) + `)]`
+	return chromedp.Tasks{chromedp.WaitVisible(sel, chromedp.BySearch), chromedp.Click(sel, chromedp.BySearch)}
+}
 
-	// Bad input: errors appear next to the fields, in Indonesian.
-	must("submit bad input",
-		fill(`#f-name`, "Maria Bunga"),
-		fill(`#f-phone`, "12345"),
-		fill(`#f-password`, "pendek"),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#e-password:not(:empty)`, chromedp.ByQuery),
-		chromedp.Text(`#e-phone`, &text, chromedp.ByQuery),
-	)
-	if text == "" {
-		t.Fatal("no error next to the phone field")
+func xpathString(s string) string {
+	if !strings.Contains(s, `"`) {
+		return `"` + s + `"`
 	}
-	screenshot(t, ctx, "register-errors")
+	return `'` + s + `'`
+}
 
-	must("register",
-		fill(`#f-phone`, "0812 3456 7891"),
-		fill(`#f-password`, "sei-sapi-oebobo"),
-		fill(`#f-business_name`, "Sei Ibu Maria"),
-		setValue(`#f-sector`, "kuliner"),
-		setValue(`#f-region`, "5371030"),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`a[href="/kursus/pembukuan-sederhana"]`, chromedp.ByQuery),
-		chromedp.Text(`h1`, &text, chromedp.ByQuery),
-	)
-	if text != "Kursus saya" {
-		t.Fatalf("home heading = %q", text)
-	}
-	screenshot(t, ctx, "home")
-
-	must("switch to English and back",
-		chromedp.Click(`button.lang`, chromedp.ByQuery),
-		chromedp.WaitVisible(`//h1[text()="My courses"]`, chromedp.BySearch),
-		chromedp.Click(`button.lang`, chromedp.ByQuery),
-		chromedp.WaitVisible(`//h1[text()="Kursus saya"]`, chromedp.BySearch),
-	)
-
-	must("log out and in",
-		chromedp.Click(`a[href="/profil"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`//button[text()="Keluar"]`, chromedp.BySearch),
-		chromedp.Click(`//button[text()="Keluar"]`, chromedp.BySearch),
-		chromedp.WaitVisible(`#f-phone`, chromedp.ByQuery),
-		fill(`#f-phone`, "+62 812-3456-7891"),
-		fill(`#f-password`, "sei-sapi-oebobo"),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`a[href="/kursus/pembukuan-sederhana"]`, chromedp.ByQuery),
-	)
-
-	must("enroll and open the first lesson",
-		chromedp.Click(`a[href="/kursus/pembukuan-sederhana"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`button.primary`, chromedp.ByQuery),
-		chromedp.Click(`button.primary`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.progress`, chromedp.ByQuery),
-		chromedp.Click(`ol.lessons a`, chromedp.ByQuery),
-		chromedp.WaitVisible(`article.lesson h2`, chromedp.ByQuery),
-	)
-	screenshot(t, ctx, "lesson")
-
-	var pending int
-	must("mark done while offline",
-		network.Enable(),
-		network.EmulateNetworkConditions(true, 0, -1, -1),
-		chromedp.Click(`button.big`, chromedp.ByQuery),
-		chromedp.WaitVisible(`button.big[disabled]`, chromedp.ByQuery),
-		chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.outbox')||'[]').length`, &pending),
-	)
-	if pending != 1 {
-		t.Fatalf("outbox holds %d events while offline, want 1", pending)
-	}
-	must("back online",
-		network.EmulateNetworkConditions(false, 0, -1, -1),
-		chromedp.Evaluate(`window.dispatchEvent(new Event('online'))`, nil),
-	)
-	deadline := time.Now().Add(30 * time.Second)
-	for pending != 0 && time.Now().Before(deadline) {
-		time.Sleep(200 * time.Millisecond)
-		must("read outbox", chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.outbox')||'[]').length`, &pending))
-	}
-	if pending != 0 {
-		var probe string
-		_ = chromedp.Run(ctx, chromedp.Evaluate(`fetch('/api/v1/regions').then(r => 'status ' + r.status + ', online ' + navigator.onLine, e => 'error ' + e + ', online ' + navigator.onLine)`, &probe,
-			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
-		t.Fatalf("outbox still holds %d events after coming back online (probe: %s)", pending, probe)
-	}
-	// The pretest: answers are graded on the server and shown with feedback.
-	must("take the pretest",
-		chromedp.Navigate(s.URL+"/kuis/pembukuan-sederhana-pretest"),
-		chromedp.WaitVisible(`fieldset.question`, chromedp.ByQuery),
-		chromedp.Click(`fieldset.question input[type=radio]`, chromedp.ByQuery),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.results h2`, chromedp.ByQuery),
-		chromedp.Text(`.results h2`, &text, chromedp.ByQuery),
-	)
-	if !strings.HasPrefix(text, "Nilai:") {
-		t.Fatalf("quiz result heading = %q", text)
-	}
-	screenshot(t, ctx, "quiz")
-
-	var token string
-	must("read token", chromedp.Evaluate(`localStorage.getItem('lontar.access')`, &token))
-	r := s.do(t, "GET", "/api/v1/me/enrollments/pembukuan-sederhana", token, nil)
-	var en struct {
-		CompletedLessons map[string]any `json:"completed_lessons"`
-		QuizResults      map[string]any `json:"quiz_results"`
-	}
-	r.json(t, &en)
-	if len(en.CompletedLessons) != 1 || en.QuizResults["pembukuan-sederhana-pretest"] == nil {
-		t.Fatalf("server enrollment after sync: %s", r.Body)
-	}
+// eval runs JavaScript in the page and stores its (awaited) result.
+func eval(js string, out any) chromedp.Action {
+	return chromedp.Evaluate(js, out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) })
 }
 
 // A trainer logs in on a phone, lands on their classes, sees the join code

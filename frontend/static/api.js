@@ -90,8 +90,6 @@ async function send(method, path, body, { uid = session.id, retry = true, signal
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const acct = uid ? accounts()[uid] : null;
   if (acct?.access) headers.Authorization = 'Bearer ' + acct.access;
-  // The service worker files each learner's copies apart by this.
-  if (uid) headers['X-Lontar-User'] = uid;
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), TIMEOUT);
   signal?.addEventListener('abort', () => ctl.abort());
@@ -136,10 +134,42 @@ function refreshTokens(uid) {
   return refreshing.get(uid);
 }
 
+// --- copies kept on the phone ---
+
+export const DATA = 'lontar-data';
+
+// dataKey names the phone's copy of a GET. A learner's own answers (their
+// enrollments, a quiz with their attempts) are filed under that learner,
+// so one learner on a shared phone never sees another's copy.
+export function dataKey(path, uid = session.id) {
+  const u = new URL(BASE + path, location.origin);
+  if (uid && /^\/(me\/|quizzes\/|courses\/[^/]+\/quizzes)/.test(path)) u.searchParams.set('_u', uid);
+  return u.href;
+}
+
+// keep reads path from the network and keeps a copy on the phone; with no
+// signal (or a server in trouble) it answers from that copy. It returns
+// the data and the bytes it cost on the wire.
+export async function keep(path) {
+  const key = dataKey(path);
+  try {
+    const res = await send('GET', path, undefined, { raw: true });
+    if (window.caches) await caches.open(DATA).then((c) => c.put(key, res.clone())).catch(() => {});
+    const bytes = Number(res.headers.get('Content-Length')) || 0;
+    const data = await res.json();
+    return { data, bytes: bytes || JSON.stringify(data).length };
+  } catch (e) {
+    if (!(e.code === 'network' || e.status >= 500) || !window.caches) throw e;
+    const hit = await caches.match(key, { cacheName: DATA });
+    if (!hit) throw e;
+    return { data: await hit.json(), bytes: 0, stale: true };
+  }
+}
+
 export const api = {
   get: (p) => send('GET', p),
-  // response is the whole Response of a GET, for its headers and size.
-  response: (p) => send('GET', p, undefined, { raw: true }),
+  // kept is get with the phone's copy as the fallback.
+  kept: (p) => keep(p).then((r) => r.data),
   post: (p, b = {}) => send('POST', p, b),
   put: (p, b) => send('PUT', p, b),
   patch: (p, b) => send('PATCH', p, b),
@@ -180,6 +210,7 @@ export function record(type, fields, id = uuid()) {
   const uid = session.id;
   const ev = { id, type, occurred_at: new Date().toISOString(), ...fields };
   saveOutbox(uid, [...outbox(uid), ev]);
+  window.dispatchEvent(new Event('lontar:outbox'));
   flush();
   return ev;
 }

@@ -117,8 +117,8 @@ async function joinView(code) {
   try {
     const res = await api.post('/cohorts/join', { code });
     sessionStorage.removeItem('lontar.invite');
-    notice(t('joined', { name: res?.cohort?.name || res?.name || code }));
     go('/');
+    notice(t('joined', { name: res?.cohort?.name || res?.name || code }));
   } catch (e) {
     page(h('p', { class: 'form-error', role: 'alert' }, message(e)), button('/', t('back'), 'secondary'));
   }
@@ -175,14 +175,12 @@ async function courseView(id) {
   const enrollment = (list || []).find((e) => e.course_id === id) || null;
   // Quizzes are listed to enrolled learners only: asking before enrolling
   // would be refused.
-  const quizzes = enrollment ? await api.get(`/courses/${encodeURIComponent(id)}/quizzes?lang=${lang()}`)
-    .then((q) => { mine.set('quizzes.' + id, q); return q; })
-    .catch(() => mine.get('quizzes.' + id, [])) : [];
+  const quizzes = enrollment ? await api.kept(`/courses/${encodeURIComponent(id)}/quizzes?lang=${lang()}`).catch(() => []) : [];
   const done = doneLessons(id, enrollment);
   const results = enrollment?.quiz_results || {};
   const next = nextLesson(c, done);
   const quizItem = (q) => h('li', { class: 'quiz' }, link('/kuis/' + q.id,
-    h('small', { class: 'kind' }, t('kind_' + q.kind)), h('strong', {}, q.title),
+    titled(q) ? null : h('small', { class: 'kind' }, t('kind_' + q.kind)), h('strong', {}, q.title),
     results[q.id] ? h('span', { class: 'badge' }, `${t('score')} ${Math.round(results[q.id].best_score)}%`) : null));
   const ls = lessonsOf(c);
   let action;
@@ -212,6 +210,10 @@ async function courseView(id) {
       h('ul', { class: 'list' }, quizzes.filter((q) => q.module_id === m.id && q.kind !== 'pretest').map(quizItem)))),
     h('ul', { class: 'list' }, quizzes.filter((q) => !q.module_id && q.kind !== 'pretest').map(quizItem)));
 }
+
+// titled reports whether a quiz's title already says its kind ("Tes
+// awal: …"), so the kind is not said twice.
+export const titled = (q) => q.title.toLowerCase().startsWith(t('kind_' + q.kind).toLowerCase());
 
 // tables lets a lesson's tables scroll sideways with a visible hint rather
 // than breaking words mid-syllable on a narrow phone.

@@ -16,7 +16,7 @@ export function cached(id) {
 export function course(id) {
   const key = `${id}:${lang()}`;
   if (!courses.has(key)) {
-    courses.set(key, api.get(`/courses/${encodeURIComponent(id)}?lang=${lang()}`).catch((e) => {
+    courses.set(key, api.kept(`/courses/${encodeURIComponent(id)}?lang=${lang()}`).catch((e) => {
       courses.delete(key);
       throw e;
     }));
@@ -56,12 +56,6 @@ export function nextLesson(c, done) {
 }
 
 export async function catalogue() {
-  try {
-    const list = await api.get('/courses?lang=' + lang());
-    localStorage.setItem('lontar.catalogue.' + lang(), JSON.stringify(list));
-    return list;
-  } catch {
-    try { return JSON.parse(localStorage.getItem('lontar.catalogue.' + lang())) || []; } catch { return []; }
-  }
+  return api.kept('/courses?lang=' + lang()).catch(() => []);
 }
 

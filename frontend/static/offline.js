@@ -1,12 +1,10 @@
 // "Simpan untuk dibaca tanpa internet": a learner saves a course and its
 // quizzes on the phone, sees beforehand what that costs in KB and Rupiah
 // at the operator's price per GB, and can remove it again. The copies live
-// in the service worker's data cache, filed under this learner.
+// among the phone's kept copies (api.js keep), filed under this learner.
 import { t, lang, num } from '/i18n.js';
-import { api, mine, session } from '/api.js';
+import { keep, dataKey, DATA, mine } from '/api.js';
 import { h, settings } from '/ui.js';
-
-const DATA = 'lontar-data';
 
 function urls(c, quizzes) {
   return [`/courses/${encodeURIComponent(c.id)}?lang=${lang()}`, `/courses/${encodeURIComponent(c.id)}/quizzes?lang=${lang()}`,
@@ -45,9 +43,9 @@ export async function saveButton(c, quizzes) {
     try {
       let bytes = 0;
       for (const u of urls(c, quizzes)) {
-        const res = await api.response(u);
-        const body = await res.arrayBuffer();
-        bytes += Number(res.headers.get('Content-Length')) || body.byteLength;
+        const r = await keep(u);
+        if (r.stale) throw new Error('offline');
+        bytes += r.bytes;
       }
       mine.set('saved', { ...mine.get('saved', {}), [c.id]: { bytes, at: new Date().toISOString(), lang: lang() } });
     } catch {
@@ -61,13 +59,7 @@ export async function saveButton(c, quizzes) {
     mine.set('saved', saved);
     if (window.caches) {
       const cache = await caches.open(DATA);
-      const gone = new Set(urls(c, quizzes).map((u) => '/api/v1' + u));
-      for (const req of await cache.keys()) {
-        const u = new URL(req.url);
-        const mineOnly = !u.searchParams.has('_u') || u.searchParams.get('_u') === session.id;
-        u.searchParams.delete('_u');
-        if (mineOnly && gone.has(u.pathname + u.search)) await cache.delete(req);
-      }
+      for (const u of urls(c, quizzes)) await cache.delete(dataKey(u));
     }
     draw();
   };

@@ -63,14 +63,14 @@ function inWords(q, a) {
 
 export async function quizView(id) {
   loading();
-  const quiz = await api.get(`/quizzes/${encodeURIComponent(id)}?lang=${lang()}`);
+  const quiz = await api.kept(`/quizzes/${encodeURIComponent(id)}?lang=${lang()}`);
   const back = '/kursus/' + quiz.course_id;
   const pretest = quiz.kind === 'pretest';
   const left = quiz.max_attempts ? quiz.max_attempts - (quiz.attempts_used || 0) : Infinity;
   const intro = h('div', { class: 'quiz-intro' },
     pretest ? h('p', {}, t('pretest_note')) : null,
     h('p', { class: 'attempts' }, quiz.max_attempts ? t('attempts_left', { n: Math.max(0, left), max: quiz.max_attempts }) : t('attempts_unlimited')));
-  const head = [button(back, '← ' + t('back'), 'plain'), h('small', { class: 'kind' }, t('kind_' + quiz.kind)), h('h1', {}, quiz.title), intro];
+  const head = [button(back, '← ' + t('back'), 'plain'), quiz.title.toLowerCase().startsWith(t('kind_' + quiz.kind).toLowerCase()) ? null : h('small', { class: 'kind' }, t('kind_' + quiz.kind)), h('h1', {}, quiz.title), intro];
   if (left <= 0) return page(...head, h('p', { class: 'form-error' }, t('no_attempts')), button(back, t('keep_learning')));
 
   // One id per attempt: a retry after a dropped answer, or the same answers

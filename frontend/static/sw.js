@@ -3,12 +3,12 @@
 // exactly, never ignoring the query, and caches a response only when its
 // ETag (the same hash) proves it is the file the URL asks for. A new
 // version can therefore never be answered with an old file, nor an old
-// page with a new one. The shell is cached per app version; course,
-// lesson and quiz reads go to the network first and fall back to the last
-// copy, filed per learner where the answer is the learner's own.
+// page with a new one. The shell is cached per app version; the app keeps
+// its own copies of what it read from the API (api.js keep), so the
+// worker leaves /api/ alone.
 const VERSION = '__LONTAR_VERSION__';
 const SHELL = 'lontar-shell-' + VERSION;
-const DATA = 'lontar-data';
+const DATA = 'lontar-data'; // the app's copies of API reads: kept across versions
 const ASSETS = ['/app.css', '/app.js', '/i18n.js', '/api.js', '/ui.js', '/data.js', '/quiz.js', '/speech.js',
   '/offline.js', '/learners.js', '/trainer.js', '/manifest.webmanifest', '/icon.svg'];
 
@@ -38,35 +38,11 @@ self.addEventListener('activate', (e) => {
     keys.filter((k) => k !== SHELL && k !== DATA).map((k) => caches.delete(k)))).then(() => self.clients.claim()));
 });
 
-function cacheable(url) {
-  return /^\/api\/v1\/(courses|regions|settings|me\/enrollments|quizzes\/[^/]+$)/.test(url.pathname);
-}
-
-// dataKey files a learner's own answers (enrollments, a quiz with their
-// attempts) under that learner, so one learner never sees another's copy.
-function dataKey(req) {
-  const url = new URL(req.url);
-  const uid = req.headers.get('X-Lontar-User');
-  if (uid && /^\/api\/v1\/(me\/|quizzes\/|courses\/[^/]+\/quizzes)/.test(url.pathname)) url.searchParams.set('_u', uid);
-  return url.href;
-}
-
 self.addEventListener('fetch', (e) => {
   const url = new URL(e.request.url);
   if (e.request.method !== 'GET' || url.origin !== location.origin) return;
-  if (url.pathname.startsWith('/api/')) {
-    if (!cacheable(url)) return;
-    const key = dataKey(e.request);
-    e.respondWith(fetch(e.request).then((res) => {
-      if (res.ok) {
-        const copy = res.clone();
-        caches.open(DATA).then((c) => c.put(key, copy));
-      }
-      return res;
-    }).catch(() => caches.match(key, { cacheName: DATA }).then((hit) => hit || Response.error())));
-    return;
-  }
-  if (url.pathname === '/sw.js') return;
+  // API reads keep their own copies on the phone (api.js keep).
+  if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
   // App routes (/kursus/…, /join/…) all load the shell of this version.
   if (!url.pathname.includes('.')) {
     e.respondWith(caches.match('/', { cacheName: SHELL }).then((hit) => hit || fetch(e.request)));

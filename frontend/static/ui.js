@@ -21,8 +21,11 @@ export function h(tag, attrs = {}, ...kids) {
   return el;
 }
 
+let flash = '';
+
 // go navigates inside the app; the router in app.js listens.
 export function go(path) {
+  flash = '';
   history.pushState(null, '', path);
   window.dispatchEvent(new Event('lontar:navigate'));
 }
@@ -69,26 +72,28 @@ export function waitingText() {
   return parts.length ? t('waiting', { what: parts.join(', ') }) : '';
 }
 
-let flash = '';
-// notice shows a short message on the next page drawn ("Terkirim ✓").
+// notice shows a short message ("Terkirim ✓") on this screen until the
+// learner moves on.
 export function notice(text) { flash = text; }
 
 function statusBar() {
   const w = waitingText();
   if (!navigator.onLine) return h('p', { class: 'status offline', role: 'status' }, t('offline'), w ? ' ' + w + '.' : '');
   if (w) return h('p', { class: 'status', role: 'status' }, w);
-  if (flash) {
-    const el = h('p', { class: 'status ok', role: 'status' }, flash);
-    flash = '';
-    return el;
-  }
+  if (flash) return h('p', { class: 'status ok', role: 'status' }, flash);
   return null;
 }
 
 export function page(...kids) {
-  root().replaceChildren(header(), statusBar() || '', h('div', { class: 'page' }, ...kids));
+  root().replaceChildren(header(), statusBar() || h('p', { class: 'status', hidden: true }), h('div', { class: 'page' }, ...kids));
   document.title = 'Lontar';
 }
+
+// A tap recorded in the outbox shows at once in the status line.
+window.addEventListener('lontar:outbox', () => {
+  const old = root().querySelector('.status');
+  old?.replaceWith(statusBar() || h('p', { class: 'status', hidden: true }));
+});
 
 export const loading = () => page(h('p', { class: 'loading' }, t('loading')));
 
@@ -162,14 +167,14 @@ let settingsCache = null;
 
 // settings are the deployment's: its home region, the data price per GB.
 export async function settings() {
-  settingsCache ??= await api.get('/settings').catch(() => null);
+  settingsCache ??= await api.kept('/settings').catch(() => null);
   return settingsCache || { home_region: '', data_price_per_gb: 0 };
 }
 
 // regionOptions lists each kabupaten/kota, the deployment's home region
 // first with its kecamatan, then the rest of NTT.
 export async function regionOptions() {
-  const [list, conf] = await Promise.all([regionsCache ?? api.get('/regions').catch(() => null), settings()]);
+  const [list, conf] = await Promise.all([regionsCache ?? api.kept('/regions').catch(() => null), settings()]);
   if (list) regionsCache = list;
   const all = regionsCache || [];
   const kids = new Map();
