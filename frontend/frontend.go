@@ -51,11 +51,13 @@ const versionMark = "__LONTAR_VERSION__"
 
 // New loads the embedded web app.
 func New() (*App, error) {
-	sub, err := fs.Sub(static, "static")
-	if err != nil {
-		return nil, err
-	}
-	return NewFS(sub)
+	return NewFS(Files())
+}
+
+// Files are the web app's source files, as embedded.
+func Files() fs.FS {
+	sub, _ := fs.Sub(static, "static") // "static" is embedded, so Sub cannot fail
+	return sub
 }
 
 // NewFS loads a web app from fsys, stamps every reference between its
@@ -90,7 +92,10 @@ func NewFS(fsys fs.FS) (*App, error) {
 			return fmt.Errorf("frontend: %s imports itself through a cycle", name)
 		}
 		visiting[name] = true
-		b := raw[name]
+		b, ok := raw[name]
+		if !ok {
+			return fmt.Errorf("frontend: %s is referenced but does not exist", name)
+		}
 		if name != "sw.js" { // the worker is stamped last, with the whole app
 			var err error
 			b, err = a.stampRefs(name, b, stamp)
@@ -140,7 +145,7 @@ func (a *App) stampRefs(from string, b []byte, stamp func(string) error) ([]byte
 		}
 		if err := stamp(ref); err != nil {
 			if failed == nil {
-				failed = err
+				failed = fmt.Errorf("%s: %w", from, err)
 			}
 			return m
 		}

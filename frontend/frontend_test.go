@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -151,4 +152,98 @@ func BenchmarkFirstLoad(b *testing.B) {
 		total, _ = firstLoad(b, app)
 	}
 	b.ReportMetric(float64(total), "bytes-gz")
+}
+
+// appFS is a tiny web app: index → app.js → ui.js → i18n.js, and a worker.
+func appFS(i18n string) fstest.MapFS {
+	return fstest.MapFS{
+		"index.html": {Data: []byte(`<!doctype html><script type="module" src="/app.js"></script><link rel="modulepreload" href="/ui.js">`)},
+		"app.js":     {Data: []byte("import { h } from '/ui.js';\nconst lazy = () => import('/extra.js');\n")},
+		"ui.js":      {Data: []byte("import { t } from '/i18n.js';\nexport const h = 1;\n")},
+		"i18n.js":    {Data: []byte(i18n)},
+		"extra.js":   {Data: []byte("export const x = 1;\n")},
+		"sw.js":      {Data: []byte("const VERSION = '__LONTAR_VERSION__';\nconst ASSETS = ['/app.js', '/ui.js'];\n")},
+	}
+}
+
+var stampRe = regexp.MustCompile(`'/([a-z0-9]+\.js)\?v=([0-9a-f]+)'`)
+
+// Every reference between files carries the referenced file's content
+// hash, which is also its ETag; a change deep in the import graph changes
+// every URL on the way up to index.html and the worker's version.
+func TestImportsStampedWithContentHashes(t *testing.T) {
+	v1, err := frontend.NewFS(appFS("export const t = 'lama';\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := frontend.NewFS(appFS("export const t = 'baru';\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"i18n.js", "ui.js", "app.js", "index.html"} {
+		if name != "index.html" && v1.URL(name) == v2.URL(name) {
+			t.Errorf("%s keeps its URL %s although a module it imports changed", name, v1.URL(name))
+		}
+	}
+	if v1.URL("extra.js") != v2.URL("extra.js") {
+		t.Error("a module that did not change got a new URL")
+	}
+	if v1.Version() == v2.Version() {
+		t.Error("the worker's version did not change")
+	}
+	app := fiber.New()
+	app.Use(v2.Handler())
+	for _, name := range []string{"app.js", "ui.js"} {
+		_, h, body := get(t, app, "/"+name)
+		for _, m := range stampRe.FindAllStringSubmatch(body, -1) {
+			if "/"+m[1]+"?v="+m[2] != v2.URL(m[1]) {
+				t.Errorf("%s imports %s?v=%s, want %s", name, m[1], m[2], v2.URL(m[1]))
+			}
+		}
+		if !strings.Contains(body, "?v=") {
+			t.Errorf("%s has unstamped imports: %s", name, body)
+		}
+		if h["Etag"] != `"`+strings.TrimPrefix(v2.URL(name), "/"+name+"?v=")+`"` {
+			t.Errorf("%s ETag %s is not its URL's hash %s", name, h["Etag"], v2.URL(name))
+		}
+	}
+	_, _, sw := get(t, app, "/sw.js")
+	if !strings.Contains(sw, "'"+v2.Version()+"'") || !strings.Contains(sw, "'"+v2.URL("app.js")+"'") {
+		t.Errorf("worker not stamped: %s", sw)
+	}
+	_, _, html := get(t, app, "/")
+	if !strings.Contains(html, v2.URL("app.js")) || !strings.Contains(html, v2.URL("ui.js")) {
+		t.Errorf("index not stamped: %s", html)
+	}
+}
+
+func TestStampingRefusesBrokenGraphs(t *testing.T) {
+	cyc := appFS("import '/app.js';\n")
+	if _, err := frontend.NewFS(cyc); err == nil || !strings.Contains(err.Error(), "cycle") {
+		t.Errorf("an import cycle: %v", err)
+	}
+	missing := appFS("import '/gone.js';\n")
+	if _, err := frontend.NewFS(missing); err == nil {
+		t.Error("an import of a missing file was accepted")
+	}
+}
+
+// The embedded app itself: every module reference in every file is
+// stamped, so no import can fetch a file of another version.
+func TestEmbeddedAppFullyStamped(t *testing.T) {
+	web, err := frontend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := fiber.New()
+	app.Use(web.Handler())
+	bare := regexp.MustCompile(`['"]/[a-z0-9_-]+\.(?:js|css|svg|webmanifest)['"]`)
+	for _, name := range web.Names() {
+		_, _, body := get(t, app, "/"+name)
+		for _, m := range bare.FindAllString(body, -1) {
+			if m != `'/sw.js'` {
+				t.Errorf("%s: unstamped reference %s", name, m)
+			}
+		}
+	}
 }

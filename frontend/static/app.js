@@ -328,13 +328,24 @@ window.addEventListener('lontar:navigate', render);
 window.addEventListener('popstate', render);
 window.addEventListener('online', render);
 window.addEventListener('offline', render);
-// A new version's worker waiting at start takes over at once and the page
-// reloads into that version; later updates wait for the next open.
+// A new version's worker takes over while the learner has not touched
+// the page yet (it waits from an earlier visit, or installs right after
+// opening), and the page reloads into that version; once they have
+// started, it waits for the next open, so nobody loses a half-typed form.
+let touched = false;
+for (const ev of ['pointerdown', 'keydown']) window.addEventListener(ev, () => { touched = true; }, { once: true, capture: true });
+function takeOver(worker) {
+  if (touched || !navigator.serviceWorker.controller) return;
+  navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+  worker.postMessage('skipWaiting');
+}
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/sw.js').then((reg) => {
-    if (!reg.waiting || !navigator.serviceWorker.controller) return;
-    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
-    reg.waiting.postMessage('skipWaiting');
+    if (reg.waiting) return takeOver(reg.waiting);
+    reg.addEventListener('updatefound', () => {
+      const w = reg.installing;
+      w?.addEventListener('statechange', () => { if (w.state === 'installed') takeOver(w); });
+    });
   }).catch(() => {});
 }
 render();
