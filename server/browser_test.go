@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -133,50 +134,88 @@ func eval(js string, out any) chromedp.Action {
 	return chromedp.Evaluate(js, out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) })
 }
 
-// A trainer logs in on a phone, lands on their classes, sees the join code
-// with a WhatsApp share link, and opens the roster.
+// A trainer of a university other than the one that seeded the courses
+// logs in on a phone, lands on their classes, opens a class on a seeded
+// course with the region picker, copies the code, and follows a
+// participant on the roster card: last seen, last sync and what was
+// still waiting then, lessons done and where they stopped.
 func TestBrowserTrainerPanel(t *testing.T) {
 	ctx := browser(t)
 	s := startServer(t, map[string]string{
 		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
 	admin := login(t, s, "081300000001", "admin-lontar-kupang")
-	s.do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
-		"password": "politeknik-kupang", "role": "trainer", "institution": "lontar"})
-	trainer := login(t, s, "081300000002", "politeknik-kupang")
-	r := s.do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Penenun Oesapa", "course_ids": []string{"jualan-online"},
-		"starts_on": "2026-01-01", "ends_on": "2099-12-31", "region": "5371040"})
-	var cohort struct {
-		ID       string `json:"id"`
-		JoinCode string `json:"join_code"`
+	if r := s.do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
+		"password": "politeknik-kupang", "role": "trainer", "institution": "undana"}); r.Status != 201 {
+		t.Fatalf("trainer: %d %s", r.Status, r.Body)
 	}
-	r.json(t, &cohort)
-	if r.Status != 201 {
-		t.Fatalf("cohort: %d %s", r.Status, r.Body)
-	}
-	learner := register(t, s, "081234560000", "Maria Tefa", "tenun", "5371040", "f")
-	if r := s.do(t, "POST", "/api/v1/cohorts/join", learner, map[string]string{"code": cohort.JoinCode}); r.Status != 200 {
-		t.Fatalf("join: %d %s", r.Status, r.Body)
-	}
-
-	var code, share, who string
-	err := chromedp.Run(ctx,
+	must := steps(t, ctx)
+	var home, code, share string
+	must("trainer lands on their classes",
 		chromedp.Navigate(s.URL+"/masuk"),
-		chromedp.WaitVisible(`#f-phone`, chromedp.ByQuery),
-		fill(`#f-phone`, "081300000002"),
-		fill(`#f-password`, "politeknik-kupang"),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`li.cohort b.code`, chromedp.ByQuery),
+		loginUI("081300000002", "politeknik-kupang"),
+		chromedp.WaitVisible(`//h1[text()="Kelas saya"]`, chromedp.BySearch),
+		chromedp.Location(&home),
+	)
+	if !strings.HasSuffix(home, "/pelatih") {
+		t.Fatalf("trainer landed on %s", home)
+	}
+	must("open a class on a seeded course",
+		fill(`#f-name`, "Penenun Oesapa"),
+		setValue(`#f-course_ids`, "jualan-online"),
+		setValue(`#f-starts_on`, "2026-01-01"),
+		setValue(`#f-ends_on`, "2099-12-31"),
+		chromedp.WaitReady(`#f-region option[value="5371040"]`, chromedp.ByQuery),
+		setValue(`#f-region`, "5371040"),
+		click(`form button[type=submit]`),
+		visible(`li.cohort b.code`),
 		chromedp.Text(`li.cohort b.code`, &code, chromedp.ByQuery),
 		chromedp.AttributeValue(`li.cohort a[href^="https://wa.me/"]`, "href", &share, nil, chromedp.ByQuery),
-		chromedp.Click(`li.cohort a[href^="/pelatih/"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`table.roster td`, chromedp.ByQuery),
-		chromedp.Text(`table.roster tbody`, &who, chromedp.ByQuery),
+	)
+	var card string
+	must("class card", chromedp.Text(`li.cohort`, &card, chromedp.ByQuery))
+	if !strings.Contains(card, "Jualan online") || !strings.Contains(card, "2099") || !strings.Contains(share, code) {
+		t.Fatalf("class card %q, share %q", card, share)
+	}
+	screenshot(t, ctx, "trainer-classes")
+	var copied string
+	must("copy the code",
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			return browserGrant(ctx, s.URL)
+		}),
+		clickText("Salin kode"),
+		chromedp.WaitVisible(`//button[contains(., "Tersalin")]`, chromedp.BySearch),
+		eval(`navigator.clipboard.readText().catch(() => '')`, &copied),
+	)
+	if copied != "" && copied != code {
+		t.Fatalf("clipboard holds %q, want %q", copied, code)
+	}
+
+	learner := register(t, s, "081234560000", "Maria Tefa", "tenun", "5371040", "f")
+	if r := s.do(t, "POST", "/api/v1/cohorts/join", learner, map[string]string{"code": code}); r.Status != 200 {
+		t.Fatalf("join: %d %s", r.Status, r.Body)
+	}
+	r := s.do(t, "POST", "/api/v1/sync", learner, map[string]any{"pending": 3, "events": []map[string]any{{
+		"id": "6f1c7c9e-8a51-4c1e-9a52-1f0e2b3c4d5e", "type": "lesson_completed", "occurred_at": time.Now().UTC().Format(time.RFC3339),
+		"course_id": "jualan-online", "lesson_id": "jualan-online-m1-l1"}}})
+	if r.Status != 200 {
+		t.Fatalf("sync: %d %s", r.Status, r.Body)
+	}
+	var who string
+	must("roster card",
+		click(`li.cohort a[href^="/pelatih/kelas/"]`),
+		visible(`li.participant`),
+		chromedp.Text(`li.participant`, &who, chromedp.ByQuery),
 	)
 	screenshot(t, ctx, "trainer-roster")
-	if err != nil {
-		t.Fatal(err)
+	for _, want := range []string{"Maria Tefa", "Sinkron terakhir", "3 belum terkirim saat itu", "1/9", "Berhenti di"} {
+		if !strings.Contains(who, want) {
+			t.Errorf("roster card lacks %q: %q", want, who)
+		}
 	}
-	if code != cohort.JoinCode || !strings.Contains(share, cohort.JoinCode) || !strings.Contains(who, "Maria Tefa") {
-		t.Fatalf("code %q share %q roster %q", code, share, who)
-	}
+}
+
+// browserGrant lets the page read the clipboard, as a person would allow.
+func browserGrant(ctx context.Context, origin string) error {
+	return cdpbrowser.GrantPermissions([]cdpbrowser.PermissionType{cdpbrowser.PermissionTypeClipboardReadWrite, cdpbrowser.PermissionTypeClipboardSanitizedWrite}).
+		WithOrigin(origin).Do(ctx)
 }
