@@ -38,8 +38,8 @@ func (e *Error) Error() string {
 	return e.Code + ": " + e.Message.In(LangEN)
 }
 
-// Errorf returns an *Error with the Indonesian and English messages.
-func Errorf(code, id, en string) *Error {
+// NewError returns an *Error with the Indonesian and English messages.
+func NewError(code, id, en string) *Error {
 	return &Error{Code: code, Message: Text{ID: id, EN: en}}
 }
 
@@ -77,11 +77,11 @@ func IsCode(err error, code string) bool { return err != nil && ErrorCode(err) =
 
 // Common errors, ready to return.
 var (
-	ErrUnauthenticated = Errorf(EUnauthenticated, "Silakan masuk terlebih dahulu.", "Please log in first.")
-	ErrForbidden       = Errorf(EForbidden, "Anda tidak berhak melakukan ini.", "You are not allowed to do this.")
+	ErrUnauthenticated = NewError(EUnauthenticated, "Silakan masuk terlebih dahulu.", "Please log in first.")
+	ErrForbidden       = NewError(EForbidden, "Anda tidak berhak melakukan ini.", "You are not allowed to do this.")
 )
 
 // NotFound returns a not_found error naming what is missing.
 func NotFound(whatID, whatEN string) *Error {
-	return Errorf(ENotFound, whatID+" tidak ditemukan.", whatEN+" not found.")
+	return NewError(ENotFound, whatID+" tidak ditemukan.", whatEN+" not found.")
 }

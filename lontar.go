@@ -3,15 +3,18 @@
 //
 // Layout and import rules:
 //
-//	lontar (this package)   imports neither Fiber nor Mongo
-//	accounts/ courses/ quizzes/ regions/ apidoc/  features: import lontar, never server
+//	lontar (this package)    imports neither Fiber nor Mongo
+//	accounts/ courses/ enrollments/ cohorts/ quizzes/ regions/
+//	                         features: import lontar, httpapi and database, never server;
+//	                         between them only cohorts → enrollments → courses
+//	httpapi/                 the Fiber app, middleware, the error → HTTP mapping
 //	database/                starts the embedded store or connects to MongoDB
-//	server/                  package main: config, wiring, the error → HTTP mapping
+//	server/                  package main: config, lifecycle, wiring, the route table
 //	frontend/                the embedded web app
-//	internal/mongotest/      a fresh database on a real Mongo-wire server, for tests
+//	internal/                test helpers (mongotest, apitest, coursetest)
 //
-// A feature that needs a sliver of another declares a one-method interface
-// itself; server/app.go wires the concrete stores together.
+// A feature that needs a sliver of another it does not import declares a
+// one-method interface itself; server/app.go wires the concrete stores.
 package lontar
 
 import (

@@ -140,7 +140,7 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 }
 
 func (h *Handler) me(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c)
+	caller, err := httpapi.Authorize(c)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (h *Handler) me(c *fiber.Ctx) error {
 }
 
 func (h *Handler) updateMe(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c)
+	caller, err := httpapi.Authorize(c)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (h *Handler) updateMe(c *fiber.Ctx) error {
 }
 
 func (h *Handler) createUser(c *fiber.Ctx) error {
-	if _, err := httpapi.Caller(c, lontar.RoleAdmin); err != nil {
+	if _, err := httpapi.Authorize(c, lontar.RoleAdmin); err != nil {
 		return err
 	}
 	var in CreateUserInput
@@ -183,7 +183,7 @@ func (h *Handler) createUser(c *fiber.Ctx) error {
 }
 
 func (h *Handler) getUser(c *fiber.Ctx) error {
-	if _, err := httpapi.Caller(c, lontar.RoleAdmin); err != nil {
+	if _, err := httpapi.Authorize(c, lontar.RoleAdmin); err != nil {
 		return err
 	}
 	u, err := h.store.Get(c.UserContext(), c.Params("id"))

@@ -202,7 +202,7 @@ func TestRegister(t *testing.T) {
 	}
 	noSecrets(t, me.Body)
 
-	// Stored: the user by its id with the normalised phone and an argon2id
+	// Stored: the user by its id with the normalized phone and an argon2id
 	// hash, and the phone by itself as _id pointing at the user.
 	su := e.stored(t, u.ID)
 	if su.Phone != "+6281234567890" || !strings.HasPrefix(su.PasswordHash, "$argon2id$v=19$m=19456,t=2,p=1$") {

@@ -57,7 +57,7 @@ type window struct {
 }
 
 func limited(retry time.Duration) error {
-	e := *lontar.Errorf(lontar.ERateLimited, "Terlalu banyak percobaan. Coba lagi nanti.", "Too many attempts. Please try again later.")
+	e := *lontar.NewError(lontar.ERateLimited, "Terlalu banyak percobaan. Coba lagi nanti.", "Too many attempts. Please try again later.")
 	e.RetryAfter = max(1, int(math.Ceil(retry.Seconds())))
 	return &e
 }

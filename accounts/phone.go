@@ -8,7 +8,7 @@ import (
 
 // ErrBadPhone is returned for anything that is not an Indonesian mobile
 // number.
-var ErrBadPhone = lontar.Errorf(lontar.EInvalid, "Nomor HP tidak valid.", "Invalid phone number.").
+var ErrBadPhone = lontar.NewError(lontar.EInvalid, "Nomor HP tidak valid.", "Invalid phone number.").
 	WithField("phone", "Masukkan nomor HP Indonesia, contoh 0812 3456 7890.", "Enter an Indonesian mobile number, e.g. 0812 3456 7890.")
 
 // NormalizePhone turns 08…, 628… and +628… (with spaces, dashes, dots or

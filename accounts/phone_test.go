@@ -66,7 +66,7 @@ func TestNormalizePhone(t *testing.T) {
 			if err != nil || got != tt.want {
 				t.Fatalf("NormalizePhone(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 			}
-			// A stored number normalises to itself.
+			// A stored number normalizes to itself.
 			if again, err := accounts.NormalizePhone(got); err != nil || again != got {
 				t.Fatalf("NormalizePhone(%q) = %q, %v; not idempotent", got, again, err)
 			}

@@ -66,7 +66,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 }
 
 var (
-	errPhoneTaken = lontar.Errorf(lontar.EConflict, "Nomor HP sudah terdaftar.", "Phone number already registered.").
+	errPhoneTaken = lontar.NewError(lontar.EConflict, "Nomor HP sudah terdaftar.", "Phone number already registered.").
 			WithField("phone", "Nomor HP sudah terdaftar. Silakan masuk.", "This phone number is already registered. Please log in.")
 	errUserNotFound = lontar.NotFound("Pengguna", "User")
 )
@@ -90,8 +90,13 @@ func (s *Store) create(ctx context.Context, u *User) error {
 		return fmt.Errorf("accounts: reserve phone: %w", err)
 	}
 	if _, err := s.users.InsertOne(ctx, u); err != nil {
-		// No transactions on the embedded store: undo by hand.
-		_, _ = s.phones.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": u.Phone, "user_id": u.ID})
+		// No transactions on the embedded store: undo by hand. If that
+		// fails too the number stays reserved without a user, which an
+		// operator must know about.
+		if _, derr := s.phones.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": u.Phone, "user_id": u.ID}); derr != nil {
+			return errors.Join(fmt.Errorf("accounts: create user: %w", err),
+				fmt.Errorf("accounts: release phone %s of user %s: %w", u.Phone, u.ID, derr))
+		}
 		if mongo.IsDuplicateKeyError(err) {
 			return errPhoneTaken
 		}
@@ -142,7 +147,7 @@ func (s *Store) Get(ctx context.Context, id string) (*User, error) {
 	return database.FindByID[User](ctx, s.users, id, errUserNotFound, "accounts: get user")
 }
 
-// ByPhone returns the user with a normalised phone number.
+// ByPhone returns the user with a normalized phone number.
 func (s *Store) ByPhone(ctx context.Context, phone string) (*User, error) {
 	var p struct {
 		UserID string `bson:"user_id"`
@@ -188,7 +193,7 @@ func (s *Store) Update(ctx context.Context, id string, in UpdateMe) (*User, erro
 }
 
 // ErrBadCredentials is the one answer to a wrong phone or a wrong password.
-var ErrBadCredentials = lontar.Errorf(lontar.EUnauthenticated,
+var ErrBadCredentials = lontar.NewError(lontar.EUnauthenticated,
 	"Nomor HP atau kata sandi salah.", "Wrong phone number or password.")
 
 // Authenticate checks a phone and password. An unknown phone costs the same
@@ -266,7 +271,7 @@ func (s *Store) issueRefresh(ctx context.Context, sessionID, userID string) (str
 }
 
 // ErrBadRefresh is any refresh token that cannot be used.
-var ErrBadRefresh = lontar.Errorf(lontar.EUnauthenticated,
+var ErrBadRefresh = lontar.NewError(lontar.EUnauthenticated,
 	"Sesi sudah berakhir. Silakan masuk lagi.", "Your session has ended. Please log in again.")
 
 // Rotate spends a refresh token and returns the user and a new one. A token
@@ -345,14 +350,7 @@ const (
 	MaxActivationTries = 5
 )
 
-func newActivationCode() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = activationAlphabet[int(b[i])%len(activationAlphabet)]
-	}
-	return string(b)
-}
+func newActivationCode() string { return lontar.RandomCode(activationAlphabet, 8) }
 
 func normalizeCode(c string) string {
 	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(c))
@@ -386,7 +384,7 @@ func (s *Store) EnsureParticipant(ctx context.Context, p lontar.Person) (userID,
 }
 
 // ErrBadActivation is a wrong, used, expired or exhausted activation code.
-var ErrBadActivation = lontar.Errorf(lontar.EUnauthenticated,
+var ErrBadActivation = lontar.NewError(lontar.EUnauthenticated,
 	"Kode aktivasi salah atau sudah tidak berlaku.", "The activation code is wrong or no longer valid.")
 
 // Activate sets the password of a participant with their one-time code.

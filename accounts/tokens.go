@@ -103,7 +103,7 @@ func (t *Tokens) Issue(c lontar.Caller) (string, time.Time, error) {
 
 // ErrBadToken is returned for any token that does not verify: malformed,
 // forged, tampered, expired or issued for something else.
-var ErrBadToken = lontar.Errorf(lontar.EUnauthenticated,
+var ErrBadToken = lontar.NewError(lontar.EUnauthenticated,
 	"Sesi tidak berlaku atau sudah habis. Silakan masuk lagi.", "Your session is invalid or has expired. Please log in again.")
 
 // Verify checks the token's signature, algorithm, expiry, issuer and

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -81,8 +82,9 @@ func (in *RegisterInput) Validate() error {
 	if _, err := NormalizePhone(in.Phone); err != nil {
 		fields["phone"] = ErrBadPhone.Fields["phone"]
 	}
-	if err := CheckPasswordRules(in.Password); err != nil {
-		fields["password"] = err.(*lontar.Error).Fields["password"]
+	var pwErr *lontar.Error
+	if err := CheckPasswordRules(in.Password); errors.As(err, &pwErr) {
+		fields["password"] = pwErr.Fields["password"]
 	}
 	if strings.TrimSpace(in.Name) == "" {
 		fields["name"] = lontar.T("Nama wajib diisi.", "Name is required.")
@@ -154,8 +156,9 @@ func (in *CreateUserInput) Validate() error {
 	if _, err := NormalizePhone(in.Phone); err != nil {
 		fields["phone"] = ErrBadPhone.Fields["phone"]
 	}
-	if err := CheckPasswordRules(in.Password); err != nil {
-		fields["password"] = err.(*lontar.Error).Fields["password"]
+	var pwErr *lontar.Error
+	if err := CheckPasswordRules(in.Password); errors.As(err, &pwErr) {
+		fields["password"] = pwErr.Fields["password"]
 	}
 	if in.Role == lontar.RoleTrainer && strings.TrimSpace(in.Institution) == "" {
 		fields["institution"] = lontar.T("Pelatih harus punya institusi.", "A trainer needs an institution.")

@@ -165,9 +165,9 @@ func (c *Catalog) entry(ctx context.Context, id string) (*entry, error) {
 }
 
 // List returns the published courses in display order.
-func (c *Catalog) List(ctx context.Context) []*Course {
+func (c *Catalog) List(ctx context.Context) ([]*Course, error) {
 	if err := c.refresh(ctx); err != nil {
-		return nil
+		return nil, err
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -175,7 +175,7 @@ func (c *Catalog) List(ctx context.Context) []*Course {
 	for _, id := range c.order {
 		out = append(out, c.courses[id].course)
 	}
-	return out
+	return out, nil
 }
 
 // listJSON returns the encoded course list and its version.
@@ -269,17 +269,27 @@ func viewOf(co *Course, lang lontar.Lang) courseView {
 // courseSize is what reading the whole course costs a learner in data:
 // the gzip-compressed JSON of GET /courses/{id} in the larger language,
 // as it travels over the wire.
-func courseSize(co *Course) int {
+func courseSize(co *Course) (int, error) {
 	size := 0
 	for _, lang := range []lontar.Lang{lontar.LangID, lontar.LangEN} {
-		b, _ := marshal(viewOf(co, lang))
+		b, err := marshal(viewOf(co, lang))
+		if err != nil {
+			return 0, fmt.Errorf("courses: encode %s: %w", co.ID, err)
+		}
 		var buf bytes.Buffer
-		w, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		_, _ = w.Write(b)
-		_ = w.Close()
+		w, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		if err != nil {
+			return 0, fmt.Errorf("courses: measure %s: %w", co.ID, err)
+		}
+		if _, err := w.Write(b); err != nil {
+			return 0, fmt.Errorf("courses: measure %s: %w", co.ID, err)
+		}
+		if err := w.Close(); err != nil {
+			return 0, fmt.Errorf("courses: measure %s: %w", co.ID, err)
+		}
 		size = max(size, buf.Len())
 	}
-	return size
+	return size, nil
 }
 
 // marshal encodes JSON without escaping <, > and &: lesson bodies are

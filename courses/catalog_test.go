@@ -291,7 +291,11 @@ func TestSeededSizes(t *testing.T) {
 	if _, err := courses.Seed(context.Background(), e.store, e.catalog); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range e.catalog.List(context.Background()) {
+	list, err := e.catalog.List(context.Background())
+	if err != nil || len(list) == 0 {
+		t.Fatalf("catalogue: %d courses, %v", len(list), err)
+	}
+	for _, c := range list {
 		largest, lid := 0, ""
 		for _, m := range c.Modules {
 			for _, l := range m.Lessons {

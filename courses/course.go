@@ -1,6 +1,6 @@
-// Package courses holds courses (drafts and published versions), the
-// in-memory catalogue learners read, enrollments and progress, offline
-// sync, cohorts and the seeded curriculum.
+// Package courses holds courses: the drafts trainers edit, the published
+// versions learners read (rendered from Markdown once, at publish), the
+// in-memory catalogue that serves them, and the seeded curriculum.
 package courses
 
 import (

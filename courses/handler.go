@@ -3,7 +3,6 @@ package courses
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -33,21 +32,13 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Get("/courses/:id/lessons/:lesson_id", h.lesson)
 }
 
-var errBadLang = lontar.Errorf(lontar.EBadRequest, "lang harus id, en atau all.", "lang must be id, en or all.")
-
-// lang reads ?lang=id|en|all, else Accept-Language.
+// lang is the language of a course view: LangAll for ?lang=all.
 func lang(c *fiber.Ctx) (lontar.Lang, error) {
-	switch c.Query("lang") {
-	case "":
-		return httpapi.Lang(c), nil
-	case "id":
-		return lontar.LangID, nil
-	case "en":
-		return lontar.LangEN, nil
-	case "all":
-		return LangAll, nil
+	l, all, err := httpapi.LangParam(c)
+	if all {
+		return LangAll, err
 	}
-	return "", errBadLang
+	return l, err
 }
 
 // sendCached answers with body and a strong ETag, or 304 when the client
@@ -57,7 +48,7 @@ func sendCached(c *fiber.Ctx, etag string, body []byte) error {
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set(fiber.HeaderVary, "Accept-Language, Accept-Encoding")
-	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && (inm == "*" || strings.Contains(inm, etag)) {
+	if httpapi.ETagMatch(c.Get(fiber.HeaderIfNoneMatch), etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
@@ -81,7 +72,7 @@ func (h *Handler) list(c *fiber.Ctx) error {
 
 // drafts lists the caller's institution's drafts (all, for admins).
 func (h *Handler) drafts(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -165,7 +156,7 @@ func authorize(caller *lontar.Caller, c *Course) error {
 }
 
 func (h *Handler) create(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -201,7 +192,7 @@ func (h *Handler) editable(ctx context.Context, caller *lontar.Caller, id string
 }
 
 func (h *Handler) update(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -238,7 +229,7 @@ func contains(list []string, s string) bool {
 }
 
 func (h *Handler) draft(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -250,7 +241,7 @@ func (h *Handler) draft(c *fiber.Ctx) error {
 }
 
 func (h *Handler) publish(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}

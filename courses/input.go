@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"lontar"
@@ -40,8 +39,6 @@ type LessonInput struct {
 	EstMinutes int         `json:"est_minutes" validate:"required,min=1,max=120"`
 }
 
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
-
 // Validate checks what tags cannot: texts present, ids well-formed and
 // unique across the course, lesson size.
 func (in *CourseInput) Validate() error {
@@ -58,8 +55,8 @@ func (in *CourseInput) Validate() error {
 		}
 	}
 	checkID := func(path, id string) {
-		if id != "" && !idPattern.MatchString(id) {
-			f[path] = lontar.T("ID hanya huruf kecil, angka dan tanda hubung.", "Ids use lowercase letters, digits and dashes only.")
+		if id != "" && !lontar.ValidID(id) {
+			f[path] = lontar.BadIDText
 		}
 	}
 	checkID("id", in.ID)

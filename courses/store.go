@@ -81,7 +81,7 @@ func (s *Store) Drafts(ctx context.Context, institution string) ([]*Course, erro
 func (s *Store) CreateDraft(ctx context.Context, c *Course) error {
 	if _, err := s.drafts.InsertOne(ctx, c); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
-			return lontar.Errorf(lontar.EConflict, "ID kursus sudah dipakai.", "This course id is already taken.").
+			return lontar.NewError(lontar.EConflict, "ID kursus sudah dipakai.", "This course id is already taken.").
 				WithField("id", "ID kursus sudah dipakai.", "This course id is already taken.")
 		}
 		return fmt.Errorf("courses: create %s: %w", c.ID, err)
@@ -97,7 +97,7 @@ func (s *Store) ReplaceDraft(ctx context.Context, c *Course, readAt time.Time) e
 		return fmt.Errorf("courses: replace %s: %w", c.ID, err)
 	}
 	if res.MatchedCount == 0 {
-		return lontar.Errorf(lontar.EConflict, "Kursus baru saja diubah orang lain. Muat ulang lalu coba lagi.",
+		return lontar.NewError(lontar.EConflict, "Kursus baru saja diubah orang lain. Muat ulang lalu coba lagi.",
 			"The course was just changed by someone else. Reload and try again.")
 	}
 	return nil
@@ -127,7 +127,9 @@ func (s *Store) Publish(ctx context.Context, id string) (*Course, error) {
 	pub.Version = d.Version + 1
 	pub.Status = StatusPublished
 	pub.PublishedAt = &now
-	pub.SizeBytes = courseSize(&pub)
+	if pub.SizeBytes, err = courseSize(&pub); err != nil {
+		return nil, err
+	}
 
 	// Claim the version number on the draft first: of two concurrent
 	// publishes, one gets each number.
@@ -137,10 +139,13 @@ func (s *Store) Publish(ctx context.Context, id string) (*Course, error) {
 		return nil, fmt.Errorf("courses: publish %s: %w", id, err)
 	}
 	if res.ModifiedCount == 0 {
-		return nil, lontar.Errorf(lontar.EConflict, "Kursus sedang diterbitkan. Coba lagi.", "The course is being published. Try again.")
+		return nil, lontar.NewError(lontar.EConflict, "Kursus sedang diterbitkan. Coba lagi.", "The course is being published. Try again.")
 	}
-	v := pub
-	if _, err := s.versions.ReplaceOne(ctx, bson.M{"_id": fmt.Sprintf("%s@%d", id, pub.Version)}, versionDoc(&v),
+	doc, err := versionDoc(&pub)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.versions.ReplaceOne(ctx, bson.M{"_id": fmt.Sprintf("%s@%d", id, pub.Version)}, doc,
 		options.Replace().SetUpsert(true)); err != nil {
 		return nil, fmt.Errorf("courses: keep version %s@%d: %w", id, pub.Version, err)
 	}
@@ -153,14 +158,20 @@ func (s *Store) Publish(ctx context.Context, id string) (*Course, error) {
 	return &pub, nil
 }
 
-// versionDoc stores a version under its own _id.
-func versionDoc(c *Course) bson.M {
-	b, _ := bson.Marshal(c)
+// versionDoc is c as a document of course_versions: its fields, with the
+// course id in course_id, so that the _id can name the version.
+func versionDoc(c *Course) (bson.M, error) {
+	b, err := bson.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("courses: encode version of %s: %w", c.ID, err)
+	}
 	var m bson.M
-	_ = bson.Unmarshal(b, &m)
+	if err := bson.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("courses: decode version of %s: %w", c.ID, err)
+	}
 	m["course_id"] = c.ID
 	delete(m, "_id")
-	return m
+	return m, nil
 }
 
 func renderText(t lontar.Text) (lontar.Text, error) {

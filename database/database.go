@@ -18,9 +18,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// Store is an open connection to the database, and the embedded server
-// behind it when there is one.
-type Store struct {
+// Conn is an open connection to the database, and the embedded server
+// behind it when there is one. (Each feature's Store keeps its own
+// collections on Conn.DB.)
+type Conn struct {
 	Client   *mongo.Client
 	DB       *mongo.Database
 	Embedded bool
@@ -42,7 +43,7 @@ type Options struct {
 // read, change, write back without a transaction, so concurrent writers to
 // one document lose updates; the embedded store is therefore reached
 // through exactly one driver connection, which serialises all operations.
-func Open(ctx context.Context, o Options) (*Store, error) {
+func Open(ctx context.Context, o Options) (*Conn, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -51,7 +52,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("database: connect: %w", err)
 		}
-		return &Store{Client: client, DB: client.Database(o.DBName), stop: func() {}}, nil
+		return &Conn{Client: client, DB: client.Database(o.DBName), stop: func() {}}, nil
 	}
 	uri, stop, err := StartEmbedded(ctx, filepath.Join(o.DataDir, "db"), o.Synchronous, o.Logger)
 	if err != nil {
@@ -63,16 +64,16 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		stop()
 		return nil, fmt.Errorf("database: connect to embedded store: %w", err)
 	}
-	return &Store{Client: client, DB: client.Database(o.DBName), Embedded: true, stop: stop}, nil
+	return &Conn{Client: client, DB: client.Database(o.DBName), Embedded: true, stop: stop}, nil
 }
 
 // Ping reports whether the store answers.
-func (s *Store) Ping(ctx context.Context) error {
+func (s *Conn) Ping(ctx context.Context) error {
 	return s.Client.Ping(ctx, nil)
 }
 
 // Close disconnects and stops the embedded server, if any.
-func (s *Store) Close(ctx context.Context) error {
+func (s *Conn) Close(ctx context.Context) error {
 	err := s.Client.Disconnect(ctx)
 	if s.stop != nil {
 		s.stop()

@@ -14,7 +14,7 @@ import (
 	"lontar/database"
 )
 
-func openEmbedded(t *testing.T, dir string) *database.Store {
+func openEmbedded(t *testing.T, dir string) *database.Conn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
@@ -45,3 +46,7 @@ func FindByID[T any](ctx context.Context, coll *mongo.Collection, id string, not
 	}
 	return &v, nil
 }
+
+// Now is the server's clock at the store's precision (milliseconds, UTC),
+// so a time read back equals the time written.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }

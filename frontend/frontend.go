@@ -18,6 +18,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"lontar/httpapi"
 )
 
 //go:embed static
@@ -224,7 +226,7 @@ func (a *App) Handler() fiber.Handler {
 		// a response is the version its URL asks for before caching it.
 		etag := `"` + as.hash + `"`
 		c.Set(fiber.HeaderETag, etag)
-		if etagMatch(c.Get(fiber.HeaderIfNoneMatch), etag) {
+		if httpapi.ETagMatch(c.Get(fiber.HeaderIfNoneMatch), etag) {
 			return c.SendStatus(fiber.StatusNotModified)
 		}
 		c.Set(fiber.HeaderContentType, as.contentType)
@@ -234,16 +236,4 @@ func (a *App) Handler() fiber.Handler {
 		}
 		return c.Send(as.body)
 	}
-}
-
-// etagMatch reports whether an If-None-Match header (a list, maybe with
-// weak tags, or *) matches etag.
-func etagMatch(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || t == etag {
-			return true
-		}
-	}
-	return false
 }

@@ -25,14 +25,14 @@ var statusOf = map[string]int{
 // fiberErrors translates Fiber's own errors (routing, body limit) into
 // lontar errors so their bodies have the contract's shape and language.
 var fiberErrors = map[int]*lontar.Error{
-	fiber.StatusNotFound:              lontar.Errorf(lontar.ENotFound, "Alamat tidak ditemukan.", "Not found."),
-	fiber.StatusMethodNotAllowed:      lontar.Errorf(lontar.EBadRequest, "Metode tidak didukung.", "Method not allowed."),
-	fiber.StatusRequestEntityTooLarge: lontar.Errorf(lontar.ETooLarge, "Data terlalu besar (maksimal 1 MiB).", "The request is too large (1 MiB at most)."),
-	fiber.StatusBadRequest:            lontar.Errorf(lontar.EBadRequest, "Permintaan tidak dapat dibaca.", "The request could not be read."),
-	fiber.StatusUnsupportedMediaType:  lontar.Errorf(lontar.EBadRequest, "Jenis isi tidak didukung.", "Unsupported content type."),
+	fiber.StatusNotFound:              lontar.NewError(lontar.ENotFound, "Alamat tidak ditemukan.", "Not found."),
+	fiber.StatusMethodNotAllowed:      lontar.NewError(lontar.EBadRequest, "Metode tidak didukung.", "Method not allowed."),
+	fiber.StatusRequestEntityTooLarge: lontar.NewError(lontar.ETooLarge, "Data terlalu besar (maksimal 1 MiB).", "The request is too large (1 MiB at most)."),
+	fiber.StatusBadRequest:            lontar.NewError(lontar.EBadRequest, "Permintaan tidak dapat dibaca.", "The request could not be read."),
+	fiber.StatusUnsupportedMediaType:  lontar.NewError(lontar.EBadRequest, "Jenis isi tidak didukung.", "Unsupported content type."),
 }
 
-var errInternal = lontar.Errorf(lontar.EInternal,
+var errInternal = lontar.NewError(lontar.EInternal,
 	"Terjadi kesalahan di server. Coba lagi sebentar lagi.", "Something went wrong on the server. Please try again shortly.")
 
 type errorBody struct {
@@ -58,7 +58,7 @@ func ErrorHandler(logger *slog.Logger) fiber.ErrorHandler {
 			if mapped, ok := fiberErrors[fe.Code]; ok {
 				e = mapped
 			} else if fe.Code < 500 {
-				e = lontar.Errorf(lontar.EBadRequest, "Permintaan tidak dapat diproses.", "The request could not be processed.")
+				e = lontar.NewError(lontar.EBadRequest, "Permintaan tidak dapat diproses.", "The request could not be processed.")
 			}
 		}
 		if e == nil || e.Code == lontar.EInternal {

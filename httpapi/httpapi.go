@@ -88,20 +88,52 @@ func authenticate(v Verifier) fiber.Handler {
 	}
 }
 
-// Lang is the language of the response: ?lang=id|en, else Accept-Language,
-// else Indonesian.
-func Lang(c *fiber.Ctx) lontar.Lang {
-	switch c.Query("lang") {
-	case "en":
-		return lontar.LangEN
+// ErrBadLang rejects a ?lang other than id, en or all.
+var ErrBadLang = lontar.NewError(lontar.EBadRequest,
+	"Parameter lang harus id, en atau all.", "The lang parameter must be id, en or all.")
+
+// LangParam reads ?lang=id|en|all in any case, else Accept-Language, else
+// Indonesian. all is true for lang=all, which asks for texts as {id, en}
+// objects (lang is then Indonesian); any other value is ErrBadLang.
+func LangParam(c *fiber.Ctx) (lang lontar.Lang, all bool, err error) {
+	switch strings.ToLower(c.Query("lang")) {
+	case "":
+		return lontar.ParseAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage)), false, nil
 	case "id":
-		return lontar.LangID
+		return lontar.LangID, false, nil
+	case "en":
+		return lontar.LangEN, false, nil
+	case "all":
+		return lontar.LangID, true, nil
+	}
+	return "", false, ErrBadLang
+}
+
+// Lang is the language of the response's messages: ?lang=id|en, else
+// Accept-Language, else Indonesian. It never fails, so that even the
+// error about a bad ?lang can be read.
+func Lang(c *fiber.Ctx) lontar.Lang {
+	if lang, all, err := LangParam(c); err == nil && !all {
+		return lang
 	}
 	return lontar.ParseAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
 }
 
+// ETagMatch applies If-None-Match's weak comparison (RFC 9110 13.1.2):
+// true for "*" or when any listed tag, with or without W/, is etag.
+func ETagMatch(ifNoneMatch, etag string) bool {
+	etag = strings.TrimPrefix(etag, "W/")
+	for tag := range strings.SplitSeq(ifNoneMatch, ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == "*" || strings.TrimPrefix(tag, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
 // ErrBadJSON is returned for a body that is not the JSON object expected.
-var ErrBadJSON = lontar.Errorf(lontar.EBadRequest,
+var ErrBadJSON = lontar.NewError(lontar.EBadRequest,
 	"Isi permintaan bukan JSON yang benar.", "The request body is not valid JSON.")
 
 // BindJSON decodes the JSON body into v and validates it.
@@ -117,7 +149,7 @@ func BindJSON(c *fiber.Ctx, v any) error {
 func DecodeJSON(c *fiber.Ctx, v any) error {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
-		return lontar.Errorf(lontar.EBadRequest,
+		return lontar.NewError(lontar.EBadRequest,
 			"Kirim data sebagai application/json.", "Send the data as application/json.")
 	}
 	if err := json.Unmarshal(c.Body(), v); err != nil {
@@ -133,7 +165,8 @@ func DecodeJSON(c *fiber.Ctx, v any) error {
 	return nil
 }
 
-// Caller returns the request's caller if it has one of roles.
-func Caller(c *fiber.Ctx, roles ...lontar.Role) (*lontar.Caller, error) {
+// Authorize returns the request's caller if it has one of roles: unauthenticated
+// without a valid token, forbidden for any other role (any role when none are given).
+func Authorize(c *fiber.Ctx, roles ...lontar.Role) (*lontar.Caller, error) {
 	return lontar.Require(c.UserContext(), roles...)
 }

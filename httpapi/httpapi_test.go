@@ -33,12 +33,12 @@ func newApp(logs io.Writer) *fiber.App {
 	app.Get("/boom", func(*fiber.Ctx) error { panic("secret driver detail") })
 	app.Get("/internal", func(*fiber.Ctx) error { return errors.New("mongo: secret connection string") })
 	app.Get("/limited", func(*fiber.Ctx) error {
-		e := *lontar.Errorf(lontar.ERateLimited, "Tunggu.", "Wait.")
+		e := *lontar.NewError(lontar.ERateLimited, "Tunggu.", "Wait.")
 		e.RetryAfter = 42
 		return &e
 	})
 	app.Get("/me", func(c *fiber.Ctx) error {
-		_, err := httpapi.Caller(c, lontar.RoleAdmin)
+		_, err := httpapi.Authorize(c, lontar.RoleAdmin)
 		return err
 	})
 	return app

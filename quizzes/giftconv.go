@@ -3,6 +3,7 @@ package quizzes
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -86,8 +87,8 @@ func FromGIFT(qs []gift.Question) ([]Question, []Problem) {
 }
 
 func reasonOf(err error) string {
-	e, ok := err.(*lontar.Error)
-	if !ok {
+	var e *lontar.Error
+	if !errors.As(err, &e) {
 		return "invalid question"
 	}
 	var parts []string

@@ -10,7 +10,7 @@ import (
 	"lontar/quizzes"
 )
 
-// mustQuiz decodes an authoring JSON quiz, normalises and validates it.
+// mustQuiz decodes an authoring JSON quiz, normalizes and validates it.
 func mustQuiz(t testing.TB, src string) *quizzes.Quiz {
 	t.Helper()
 	var qz quizzes.Quiz

@@ -31,7 +31,7 @@ func (h *Handler) Register(api fiber.Router) {
 }
 
 func (h *Handler) create(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (h *Handler) create(c *fiber.Ctx) error {
 }
 
 func (h *Handler) update(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -69,11 +69,11 @@ func bindQuiz(c *fiber.Ctx, q *Quiz) error {
 }
 
 func (h *Handler) get(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c)
+	caller, err := httpapi.Authorize(c)
 	if err != nil {
 		return err
 	}
-	lang, err := langParam(c)
+	lang, _, err := httpapi.LangParam(c)
 	if err != nil {
 		return err
 	}
@@ -86,11 +86,11 @@ func (h *Handler) get(c *fiber.Ctx) error {
 }
 
 func (h *Handler) forCourse(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c)
+	caller, err := httpapi.Authorize(c)
 	if err != nil {
 		return err
 	}
-	lang, err := langParam(c)
+	lang, _, err := httpapi.LangParam(c)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ type resultResponse struct {
 	GeneralFeedback string  `json:"general_feedback,omitempty"`
 }
 
-func (h *Handler) respondAttempt(c *fiber.Ctx, a *Attempt, lang lontar.Lang) attemptResponse {
+func attemptView(a *Attempt, lang lontar.Lang) attemptResponse {
 	out := attemptResponse{AttemptID: a.ID, QuizID: a.QuizID, Number: a.Number, Score: a.Score, Passed: a.Passed,
 		SubmittedAt: a.SubmittedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), Results: []resultResponse{}}
 	for _, r := range a.Results {
@@ -137,7 +137,7 @@ func (h *Handler) respondAttempt(c *fiber.Ctx, a *Attempt, lang lontar.Lang) att
 }
 
 func (h *Handler) submit(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c)
+	caller, err := httpapi.Authorize(c)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (h *Handler) submit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := h.respondAttempt(c, a, httpapi.Lang(c))
+	out := attemptView(a, httpapi.Lang(c))
 	q, err := h.svc.store.Get(ctx, a.QuizID)
 	if err != nil {
 		return err
@@ -168,7 +168,7 @@ func (h *Handler) submit(c *fiber.Ctx) error {
 }
 
 func (h *Handler) attempts(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c)
+	caller, err := httpapi.Authorize(c)
 	if err != nil {
 		return err
 	}
@@ -179,27 +179,15 @@ func (h *Handler) attempts(c *fiber.Ctx) error {
 	lang := httpapi.Lang(c)
 	out := []attemptResponse{}
 	for _, a := range list {
-		out = append(out, h.respondAttempt(c, a, lang))
+		out = append(out, attemptView(a, lang))
 	}
 	return c.JSON(out)
 }
 
-var errBadLang = lontar.Errorf(lontar.EBadRequest, "lang harus id, en atau all.", "lang must be id, en or all.")
-
-// langParam reads ?lang; "all" is the authoring form, which only GET on a
-// quiz by its authors returns anyway.
-func langParam(c *fiber.Ctx) (lontar.Lang, error) {
-	switch c.Query("lang") {
-	case "", "id", "en", "all":
-		return httpapi.Lang(c), nil
-	}
-	return "", errBadLang
-}
-
-var errFormat = lontar.Errorf(lontar.EBadRequest, "format harus gift.", "format must be gift.")
+var errFormat = lontar.NewError(lontar.EBadRequest, "format harus gift.", "format must be gift.")
 
 func (h *Handler) importGIFT(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -223,7 +211,7 @@ func (h *Handler) importGIFT(c *fiber.Ctx) error {
 	}
 	body := c.Body()
 	if !utf8.Valid(body) {
-		return lontar.Errorf(lontar.EBadRequest, "Berkas GIFT harus UTF-8.", "The GIFT file must be UTF-8.")
+		return lontar.NewError(lontar.EBadRequest, "Berkas GIFT harus UTF-8.", "The GIFT file must be UTF-8.")
 	}
 	imp, err := h.svc.ImportGIFT(c.UserContext(), caller, string(body), o)
 	if err != nil {
@@ -233,14 +221,14 @@ func (h *Handler) importGIFT(c *fiber.Ctx) error {
 }
 
 func (h *Handler) exportGIFT(c *fiber.Ctx) error {
-	caller, err := httpapi.Caller(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
 	if c.Query("format", "gift") != "gift" {
 		return errFormat
 	}
-	lang, err := langParam(c)
+	lang, _, err := httpapi.LangParam(c)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func (c courseOwners) CourseInstitution(_ context.Context, id string) (string, e
 	return "", lontar.NotFound("Kursus", "Course")
 }
 
-// enrollments records results the way the courses feature does: once per
+// enrollments records results the way the enrollments feature does: once per
 // attempt id. The real store is exercised by the server's end-to-end tests.
 type enrollments struct {
 	mu       sync.Mutex
@@ -310,7 +310,8 @@ func TestOfflineSubmissionAppliedOnce(t *testing.T) {
 
 func TestGIFTImportAndExport(t *testing.T) {
 	e := newEnv(t)
-	src, err := os.ReadFile("../../shared/testdata/gift/moodle-examples.gift.txt")
+	// The project's own file of every GIFT feature, unsupported ones included.
+	src, err := os.ReadFile("gift/testdata/features.gift")
 	if err != nil {
 		t.Fatal(err)
 	}

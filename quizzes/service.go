@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	mrand "math/rand/v2"
-	"regexp"
 	"time"
 
 	"lontar"
@@ -20,7 +19,7 @@ type Courses interface {
 	CourseInstitution(ctx context.Context, courseID string) (string, error)
 }
 
-// Enrollments is the sliver of the courses feature that quizzes need:
+// Enrollments is the sliver of the enrollments feature that quizzes need:
 // who may take a course's quizzes, and where results are kept.
 type Enrollments interface {
 	Enrolled(ctx context.Context, userID, courseID string) (bool, error)
@@ -61,8 +60,6 @@ func (s *Service) canAuthor(ctx context.Context, c *lontar.Caller, courseID stri
 	return inst, nil
 }
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
-
 // Create validates and stores a new quiz.
 func (s *Service) Create(ctx context.Context, c *lontar.Caller, q *Quiz) (*Quiz, error) {
 	if q.CourseID == "" {
@@ -74,9 +71,8 @@ func (s *Service) Create(ctx context.Context, c *lontar.Caller, q *Quiz) (*Quiz,
 	}
 	if q.ID == "" {
 		q.ID = newID()
-	} else if !idPattern.MatchString(q.ID) {
-		return nil, lontar.FieldErrors(map[string]lontar.Text{"id": lontar.T(
-			"ID hanya boleh huruf, angka, titik, garis bawah dan tanda hubung.", "The id may only hold letters, digits, dots, underscores and dashes.")})
+	} else if !lontar.ValidID(q.ID) {
+		return nil, lontar.FieldErrors(map[string]lontar.Text{"id": lontar.BadIDText})
 	}
 	q.Normalize()
 	if err := q.Validate(); err != nil {
@@ -129,7 +125,7 @@ func (s *Service) access(ctx context.Context, c *lontar.Caller, q *Quiz) (access
 		if ok {
 			return asLearner, nil
 		}
-		return 0, lontar.Errorf(lontar.EForbidden, "Daftar ke kursus ini dulu untuk mengerjakan kuisnya.",
+		return 0, lontar.NewError(lontar.EForbidden, "Daftar ke kursus ini dulu untuk mengerjakan kuisnya.",
 			"Enroll in this course first to take its quizzes.")
 	}
 	return 0, lontar.ErrForbidden
@@ -246,18 +242,18 @@ type Submission struct {
 	Source     string                     `json:"-"`
 }
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // Submit grades an attempt and records it, once: the same attempt id sent
 // again (a retry, a replayed sync event) returns the first grading and
 // does not count again against max_attempts. fresh is false for a replay.
 func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, sub Submission) (a *Attempt, fresh bool, err error) {
 	if !c.Is(lontar.RoleLearner) {
-		return nil, false, lontar.Errorf(lontar.EForbidden, "Hanya peserta yang mengerjakan kuis.", "Only learners take quizzes.")
+		return nil, false, lontar.NewError(lontar.EForbidden, "Hanya peserta yang mengerjakan kuis.", "Only learners take quizzes.")
 	}
 	if sub.AttemptID == "" {
 		sub.AttemptID = newUUID()
-	} else if !uuidPattern.MatchString(sub.AttemptID) {
+	} else if id, ok := lontar.ParseUUID(sub.AttemptID); ok {
+		sub.AttemptID = id
+	} else {
 		return nil, false, lontar.FieldErrors(map[string]lontar.Text{"attempt_id": lontar.T("attempt_id harus UUID.", "attempt_id must be a UUID.")})
 	}
 	q, err := s.store.Get(ctx, quizID)
@@ -267,12 +263,15 @@ func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, s
 	if _, err := s.access(ctx, c, q); err != nil {
 		return nil, false, err
 	}
-	if prev, err := s.store.attempt(ctx, c.UserID, sub.AttemptID); err != nil || prev != nil {
-		if prev != nil && prev.QuizID != q.ID {
-			return nil, false, lontar.Errorf(lontar.EConflict, "attempt_id ini sudah dipakai untuk kuis lain.",
-				"This attempt_id was already used for another quiz.")
-		}
-		return prev, false, err
+	switch prev, err := s.store.attempt(ctx, c.UserID, sub.AttemptID); {
+	case lontar.IsCode(err, lontar.ENotFound):
+	case err != nil:
+		return nil, false, err
+	case prev.QuizID != q.ID:
+		return nil, false, lontar.NewError(lontar.EConflict, "attempt_id ini sudah dipakai untuk kuis lain.",
+			"This attempt_id was already used for another quiz.")
+	default:
+		return prev, false, nil // sent again: the first grading stands
 	}
 	// Grade before counting: an answer of the wrong type costs no attempt.
 	g, err := Grade(q, sub.Answers)
@@ -304,6 +303,10 @@ func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, s
 	return a, fresh, nil
 }
 
+// EventQuizSubmitted is the sync event type of a quiz taken offline:
+// {id, type, occurred_at, quiz_id, answers}.
+const EventQuizSubmitted = "quiz_submitted"
+
 // ApplySync applies a quiz_submitted event: {quiz_id, answers}, graded on
 // arrival through Submit with the event id as the attempt id.
 func (s *Service) ApplySync(ctx context.Context, c *lontar.Caller, ev lontar.SyncEvent) error {
@@ -312,7 +315,7 @@ func (s *Service) ApplySync(ctx context.Context, c *lontar.Caller, ev lontar.Syn
 		Answers map[string]json.RawMessage `json:"answers"`
 	}
 	if err := json.Unmarshal(ev.Raw, &body); err != nil || body.QuizID == "" {
-		return lontar.Errorf(lontar.EInvalid, "quiz_submitted perlu quiz_id dan answers.", "quiz_submitted needs quiz_id and answers.")
+		return lontar.NewError(lontar.EInvalid, "quiz_submitted perlu quiz_id dan answers.", "quiz_submitted needs quiz_id and answers.")
 	}
 	_, _, err := s.Submit(ctx, c, body.QuizID, Submission{AttemptID: ev.ID, Answers: body.Answers,
 		ClientTime: ev.OccurredAt, Source: "sync"})

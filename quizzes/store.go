@@ -59,7 +59,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Quiz, error) {
 func (s *Store) Create(ctx context.Context, q *Quiz) error {
 	if _, err := s.quizzes.InsertOne(ctx, q); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
-			return lontar.Errorf(lontar.EConflict, "ID kuis sudah dipakai.", "This quiz id is already taken.")
+			return lontar.NewError(lontar.EConflict, "ID kuis sudah dipakai.", "This quiz id is already taken.")
 		}
 		return fmt.Errorf("quizzes: create %s: %w", q.ID, err)
 	}
@@ -166,17 +166,11 @@ type Attempt struct {
 
 func attemptKey(userID, attemptID string) string { return userID + ":" + attemptID }
 
-// attempt returns a stored attempt, or nil when there is none.
+var errAttemptNotFound = lontar.NotFound("Percobaan kuis", "Quiz attempt")
+
+// attempt returns a stored attempt, or not_found.
 func (s *Store) attempt(ctx context.Context, userID, attemptID string) (*Attempt, error) {
-	var a Attempt
-	err := s.attempts.FindOne(ctx, bson.M{"_id": attemptKey(userID, attemptID)}).Decode(&a)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("quizzes: get attempt: %w", err)
-	}
-	return &a, nil
+	return database.FindByID[Attempt](ctx, s.attempts, attemptKey(userID, attemptID), errAttemptNotFound, "quizzes: get attempt")
 }
 
 type counter struct {
@@ -194,7 +188,7 @@ func (s *Store) AttemptsUsed(ctx context.Context, userID, quizID string) (int, e
 	return c.Used, nil
 }
 
-var errNoAttemptsLeft = lontar.Errorf(lontar.EConflict,
+var errNoAttemptsLeft = lontar.NewError(lontar.EConflict,
 	"Kesempatan mengerjakan kuis ini sudah habis.", "You have used all your attempts at this quiz.")
 
 // reserve counts attemptID against the learner's limit for the quiz and
@@ -237,8 +231,8 @@ func (s *Store) saveAttempt(ctx context.Context, a *Attempt) (*Attempt, bool, er
 	_, err := s.attempts.InsertOne(ctx, a)
 	if mongo.IsDuplicateKeyError(err) {
 		prev, err := s.attempt(ctx, a.UserID, a.ID)
-		if err != nil || prev == nil {
-			return nil, false, fmt.Errorf("quizzes: read attempt after conflict: %w", err)
+		if err != nil {
+			return nil, false, fmt.Errorf("quizzes: read attempt %s after a duplicate key: %w", a.ID, err)
 		}
 		return prev, false, nil
 	}
@@ -253,20 +247,21 @@ func (s *Store) Attempts(ctx context.Context, userID, quizID string) ([]*Attempt
 	var c counter
 	err := s.counters.FindOne(ctx, bson.M{"_id": userID + ":" + quizID}).Decode(&c)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
+		return []*Attempt{}, nil // none taken yet
 	}
 	if err != nil {
 		return nil, fmt.Errorf("quizzes: attempts: %w", err)
 	}
-	var out []*Attempt
+	out := make([]*Attempt, 0, len(c.AttemptIDs))
 	for _, id := range c.AttemptIDs {
 		a, err := s.attempt(ctx, userID, id)
+		if lontar.IsCode(err, lontar.ENotFound) {
+			continue // reserved, but the attempt was never saved
+		}
 		if err != nil {
 			return nil, err
 		}
-		if a != nil {
-			out = append(out, a)
-		}
+		out = append(out, a)
 	}
 	return out, nil
 }

@@ -18,10 +18,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
 	"lontar"
+	"lontar/httpapi"
 )
 
 // Levels of a Region.
@@ -43,30 +45,33 @@ type Region struct {
 //go:embed regions.json
 var regionsJSON []byte
 
-var (
+// table is the parsed list with its lookups and encoded responses.
+type table struct {
 	all    []Region          // province, kabupaten/kota by code, kecamatan by code
 	byCode map[string]Region // every region by its code
 	// responses are the GET /regions bodies: "" for all, else by parent code.
 	responses map[string]response
-)
+}
 
 type response struct {
 	body []byte
 	etag string
 }
 
-func init() {
-	var err error
-	all, err = parse(regionsJSON)
+// load parses the embedded list on first use. A broken list is an error
+// that Load reports at start, not a panic.
+var load = sync.OnceValues(func() (*table, error) {
+	all, err := parse(regionsJSON)
 	if err != nil {
-		panic("regions: regions.json: " + err.Error())
+		return nil, fmt.Errorf("regions: regions.json: %w", err)
 	}
-	byCode = make(map[string]Region, len(all))
+	t := &table{all: all, byCode: make(map[string]Region, len(all)), responses: make(map[string]response, len(all)+1)}
 	for _, r := range all {
-		byCode[r.Code] = r
+		t.byCode[r.Code] = r
 	}
-	responses = make(map[string]response, len(all)+1)
-	responses[""] = newResponse(all)
+	if t.responses[""], err = newResponse(all); err != nil {
+		return nil, err
+	}
 	for _, p := range all {
 		children := []Region{}
 		for _, r := range all {
@@ -74,8 +79,26 @@ func init() {
 				children = append(children, r)
 			}
 		}
-		responses[p.Code] = newResponse(children)
+		if t.responses[p.Code], err = newResponse(children); err != nil {
+			return nil, err
+		}
 	}
+	return t, nil
+})
+
+// Load parses the embedded list, so that a broken one stops the server at
+// start; after an error every lookup finds nothing.
+func Load() error {
+	_, err := load()
+	return err
+}
+
+// regions returns the parsed list, empty if it is broken (see Load).
+func regions() *table {
+	if t, err := load(); err == nil {
+		return t
+	}
+	return &table{}
 }
 
 // parse decodes and checks the list and puts it in the order All promises.
@@ -130,28 +153,28 @@ func levelRank(level string) int {
 	return -1
 }
 
-func newResponse(rs []Region) response {
+func newResponse(rs []Region) (response, error) {
 	body, err := json.Marshal(rs)
 	if err != nil {
-		panic("regions: " + err.Error())
+		return response{}, fmt.Errorf("regions: encode: %w", err)
 	}
 	sum := sha256.Sum256(body)
-	return response{body: body, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+	return response{body: body, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}, nil
 }
 
 // All returns every region: the province, then the kabupaten and kota by
 // code, then the kecamatan by code. The slice is the caller's to keep.
-func All() []Region { return slices.Clone(all) }
+func All() []Region { return slices.Clone(regions().all) }
 
 // Valid reports whether code is a known region code at any level.
 func Valid(code string) bool {
-	_, ok := byCode[code]
+	_, ok := regions().byCode[code]
 	return ok
 }
 
 // Get returns the region with the code.
 func Get(code string) (Region, bool) {
-	r, ok := byCode[code]
+	r, ok := regions().byCode[code]
 	return r, ok
 }
 
@@ -159,6 +182,7 @@ func Get(code string) (Region, bool) {
 // code itself for a kabupaten or kota, its parent for a kecamatan, and ""
 // for the province or an unknown code.
 func Kabupaten(code string) string {
+	byCode := regions().byCode
 	for r, ok := byCode[code]; ok; r, ok = byCode[r.Parent] {
 		switch r.Level {
 		case LevelKabupaten, LevelKota:
@@ -178,27 +202,15 @@ func Register(r fiber.Router) {
 }
 
 func list(c *fiber.Ctx) error {
-	res, ok := responses[c.Query("parent")]
+	res, ok := regions().responses[c.Query("parent")]
 	if !ok {
-		return lontar.Errorf(lontar.EBadRequest, "Kode wilayah induk tidak dikenal.", "Unknown parent region code.")
+		return lontar.NewError(lontar.EBadRequest, "Kode wilayah induk tidak dikenal.", "Unknown parent region code.")
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
 	c.Set(fiber.HeaderETag, res.etag)
-	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), res.etag) {
+	if httpapi.ETagMatch(c.Get(fiber.HeaderIfNoneMatch), res.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(res.body)
-}
-
-// etagMatches applies If-None-Match's weak comparison: "*" or any listed
-// tag, with or without W/, equal to etag.
-func etagMatches(header, etag string) bool {
-	for tag := range strings.SplitSeq(header, ",") {
-		tag = strings.TrimSpace(tag)
-		if tag == "*" || strings.TrimPrefix(tag, "W/") == etag {
-			return true
-		}
-	}
-	return false
 }

@@ -27,6 +27,9 @@ func count(level string) (n int) {
 }
 
 func TestCounts(t *testing.T) {
+	if err := regions.Load(); err != nil {
+		t.Fatal(err)
+	}
 	if n := count(regions.LevelProvinsi); n != 1 {
 		t.Errorf("provinces = %d, want 1", n)
 	}

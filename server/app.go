@@ -12,8 +12,10 @@ import (
 
 	"lontar"
 	"lontar/accounts"
+	"lontar/cohorts"
 	"lontar/courses"
 	"lontar/database"
+	"lontar/enrollments"
 	"lontar/frontend"
 	"lontar/httpapi"
 	"lontar/quizzes"
@@ -22,8 +24,8 @@ import (
 
 // buildApp wires every feature into one Fiber app: stores, indexes, seed
 // data, then the route table. run and the tests both build the app here.
-func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *slog.Logger) (*fiber.App, error) {
-	db := store.DB
+func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog.Logger) (*fiber.App, error) {
+	db := conn.DB
 
 	key, err := accounts.LoadOrCreateKey(filepath.Join(cfg.DataDir, "keys", "access-token.key"))
 	if err != nil {
@@ -33,25 +35,31 @@ func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *sl
 	users := accounts.NewStore(db)
 	limiter := accounts.NewLimiter(db)
 
+	// Stores are built in dependency order, each given what it needs: the
+	// quiz store needs nothing, enrollments ask it for a course's final quiz.
+	quizStore := quizzes.NewStore(db)
 	courseStore := courses.NewStore(db)
 	catalog := courses.NewCatalog(courseStore)
-	progress := courses.NewProgressStore(db, catalog, users)
-	cohorts := courses.NewCohortStore(db, catalog, progress, cfg.PublicURL)
-	syncer := courses.NewSyncer(db, progress)
+	enrollmentStore := enrollments.NewStore(db, catalog, users, quizStore)
+	cohortStore := cohorts.NewStore(db, catalog, enrollmentStore, users, cfg.PublicURL)
+	quizService := quizzes.NewService(quizStore, courseStore, enrollmentStore)
+	// Every event type POST /sync accepts, and what applies it.
+	syncer := enrollments.NewSyncer(db, map[string]lontar.SyncApplier{
+		enrollments.EventLessonCompleted: enrollments.LessonCompletions(enrollmentStore),
+		quizzes.EventQuizSubmitted:       quizService,
+	})
 
-	quizStore := quizzes.NewStore(db)
-	quizService := quizzes.NewService(quizStore, courseStore, progress)
-	progress.SetFinalQuizzes(quizStore)
-	syncer.Handle("quiz_submitted", quizService)
-
+	if err := regions.Load(); err != nil {
+		return nil, err
+	}
 	web, err := frontend.New()
 	if err != nil {
 		return nil, fmt.Errorf("frontend: %w", err)
 	}
 
 	for _, ensure := range []func(context.Context) error{
-		users.EnsureIndexes, limiter.EnsureIndexes, courseStore.EnsureIndexes, progress.EnsureIndexes,
-		cohorts.EnsureIndexes, syncer.EnsureIndexes, quizStore.EnsureIndexes,
+		users.EnsureIndexes, limiter.EnsureIndexes, courseStore.EnsureIndexes, enrollmentStore.EnsureIndexes,
+		cohortStore.EnsureIndexes, syncer.EnsureIndexes, quizStore.EnsureIndexes,
 	} {
 		if err := ensure(ctx); err != nil {
 			return nil, fmt.Errorf("ensure indexes: %w", err)
@@ -81,7 +89,7 @@ func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *sl
 	app.Get("/readyz", func(c *fiber.Ctx) error {
 		pctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 		defer cancel()
-		if err := store.Ping(pctx); err != nil {
+		if err := conn.Ping(pctx); err != nil {
 			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 		}
 		return c.JSON(fiber.Map{"status": "ready"})
@@ -94,13 +102,14 @@ func buildApp(ctx context.Context, cfg Config, store *database.Store, logger *sl
 	regions.Register(api)
 	accounts.NewHandler(users, tokens, limiter).Register(api)
 	courses.NewHandler(courseStore, catalog).Register(api)
-	courses.NewProgressHandler(progress, syncer, cohorts, users).Register(api)
+	enrollments.NewHandler(enrollmentStore, syncer).Register(api)
+	cohorts.NewHandler(cohortStore, catalog, enrollmentStore, users).Register(api)
 	quizzes.NewHandler(quizService).Register(api)
 
 	app.Get("/api/openapi.json", openAPIHandler())
 	// A mistyped API path gets a JSON 404, never the web app.
 	app.All("/api/*", func(*fiber.Ctx) error {
-		return lontar.Errorf(lontar.ENotFound, "Alamat API tidak ditemukan.", "API route not found.")
+		return lontar.NewError(lontar.ENotFound, "Alamat API tidak ditemukan.", "API route not found.")
 	})
 	app.Use(web.Handler())
 	return app, nil

@@ -141,13 +141,13 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := database.Open(ctx, database.Options{URI: os.Getenv("MONGODB_URI"), DataDir: dir, DBName: "openapi", Logger: logger})
+	conn, err := database.Open(ctx, database.Options{URI: os.Getenv("MONGODB_URI"), DataDir: dir, DBName: "openapi", Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close(ctx)
+	defer conn.Close(ctx)
 	cfg, _ := loadConfig(func(k string) string { return map[string]string{"LONTAR_DATA_DIR": dir}[k] })
-	app, err := buildApp(ctx, cfg, store, logger)
+	app, err := buildApp(ctx, cfg, conn, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,12 +195,12 @@ func TestReadyzFollowsTheStore(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := database.Open(ctx, database.Options{DataDir: dir, DBName: "ready", Logger: logger})
+	conn, err := database.Open(ctx, database.Options{DataDir: dir, DBName: "ready", Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg, _ := loadConfig(func(k string) string { return map[string]string{"LONTAR_DATA_DIR": dir}[k] })
-	app, err := buildApp(ctx, cfg, store, logger)
+	app, err := buildApp(ctx, cfg, conn, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestReadyzFollowsTheStore(t *testing.T) {
 	if s := status("/readyz"); s != 200 {
 		t.Fatalf("ready with a store: %d", s)
 	}
-	if err := store.Close(ctx); err != nil {
+	if err := conn.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if s := status("/readyz"); s != 503 {

@@ -50,7 +50,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		cfg.PublicURL = listenURL
 	}
 
-	store, err := database.Open(ctx, database.Options{
+	conn, err := database.Open(ctx, database.Options{
 		URI: cfg.MongoURI, DataDir: cfg.DataDir, DBName: cfg.DBName,
 		Synchronous: cfg.SQLiteSynchronous, Logger: logger,
 	})
@@ -61,12 +61,12 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if err := store.Close(cctx); err != nil {
+		if err := conn.Close(cctx); err != nil {
 			logger.Error("close store", "err", err)
 		}
 	}()
 
-	app, err := buildApp(ctx, cfg, store, logger)
+	app, err := buildApp(ctx, cfg, conn, logger)
 	if err != nil {
 		ln.Close()
 		return err
@@ -74,7 +74,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
-	logger.Info("listening on "+listenURL, "store", storeKind(store), "ready_after", time.Since(started).Round(time.Millisecond).String())
+	logger.Info("listening on "+listenURL, "store", storeKind(conn), "ready_after", time.Since(started).Round(time.Millisecond).String())
 
 	select {
 	case err := <-served:
@@ -88,7 +88,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	return nil
 }
 
-func storeKind(s *database.Store) string {
+func storeKind(s *database.Conn) string {
 	if s.Embedded {
 		return "embedded FerretDB (SQLite)"
 	}

@@ -9,15 +9,7 @@ import (
 // FuzzParse checks that Parse never panics and that whatever it reads, Write
 // writes as text that Parse reads back to the same questions with no problem.
 func FuzzParse(f *testing.F) {
-	corpus, err := os.ReadFile("testdata/corpus.gift")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, src := range []string{
-		string(corpus),
-		readMoodle(f, "moodle-examples.gift.txt"),
-		readMoodle(f, "moodle-fixture-questions.gift.txt"),
-	} {
+	for _, src := range seedSources(f) {
 		f.Add(src)
 		// Each question alone too, so that the fuzzer mutates small inputs.
 		for _, part := range strings.Split(src, "\n\n") {
@@ -36,12 +28,26 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-func BenchmarkParse(b *testing.B) {
-	corpus, err := os.ReadFile("testdata/corpus.gift")
-	if err != nil {
-		b.Fatal(err)
+// seedSources are the project's GIFT files, and Moodle's where present.
+func seedSources(tb testing.TB) []string {
+	var srcs []string
+	for _, name := range []string{"testdata/corpus.gift", "testdata/features.gift"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		srcs = append(srcs, string(b))
 	}
-	src := string(corpus) + "\n\n" + readMoodle(b, "moodle-examples.gift.txt") + "\n\n" + readMoodle(b, "moodle-fixture-questions.gift.txt")
+	for _, name := range []string{"moodle-examples.gift.txt", "moodle-fixture-questions.gift.txt"} {
+		if b, ok := moodleFile(name); ok {
+			srcs = append(srcs, string(b))
+		}
+	}
+	return srcs
+}
+
+func BenchmarkParse(b *testing.B) {
+	src := strings.Join(seedSources(b), "\n\n")
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	for b.Loop() {

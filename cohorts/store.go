@@ -1,4 +1,4 @@
-package courses
+package cohorts
 
 import (
 	"context"
@@ -13,65 +13,93 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"lontar"
+	"lontar/courses"
 	"lontar/database"
+	"lontar/enrollments"
 )
+
+// People finds who a user is; *accounts.Store satisfies it. The roster
+// keeps what a learner's profile said when they joined.
+type People interface {
+	Person(ctx context.Context, userID string) (lontar.Person, error)
+}
 
 // Cohort errors.
 var (
+	errCohortEnded = lontar.NewError(lontar.EConflict,
+		"Kelas ini sudah berakhir, jadi tidak bisa bergabung lagi. Hubungi pelatih Anda.",
+		"This class has ended, so it can no longer be joined. Please contact your trainer.")
 	errCohortNotFound   = lontar.NotFound("Kelas", "Class")
-	errJoinCodeNotFound = lontar.Errorf(lontar.ENotFound,
+	errJoinCodeNotFound = lontar.NewError(lontar.ENotFound,
 		"Kode kelas tidak ditemukan. Periksa kembali kodenya.", "No class has this code. Please check the code.")
 )
 
-// CohortStore keeps cohorts, their join codes and rosters. Lookups go by
+// Store keeps cohorts, their join codes and rosters. Lookups go by
 // _id: a cohort by id, a code in cohort_codes (_id = code), a member in
 // cohort_members (_id = "<cohort>:<user>"), an institution's cohorts in
 // institution_cohorts (_id = institution).
-type CohortStore struct {
+type Store struct {
 	cohorts       *mongo.Collection
 	codes         *mongo.Collection
 	members       *mongo.Collection
 	byInstitution *mongo.Collection
-	catalog       *Catalog
-	progress      *ProgressStore
+	catalog       *courses.Catalog
+	enrollments   *enrollments.Store
+	people        People
 	publicURL     string
 }
 
-// NewCohortStore returns a store over db. publicURL is the base of the
-// join links shared on WhatsApp (publicURL + "/join/" + code).
-func NewCohortStore(db *mongo.Database, catalog *Catalog, progress *ProgressStore, publicURL string) *CohortStore {
-	return &CohortStore{
+// NewStore returns a store over db. Members are enrolled in the cohort's
+// courses of catalog through enrollments; people (may be nil) tells who
+// they are. publicURL is the base of the join links shared on WhatsApp
+// (publicURL + "/join/" + code).
+func NewStore(db *mongo.Database, catalog *courses.Catalog, enrollments *enrollments.Store, people People, publicURL string) *Store {
+	return &Store{
 		cohorts:       db.Collection("cohorts"),
 		codes:         db.Collection("cohort_codes"),
 		members:       db.Collection("cohort_members"),
 		byInstitution: db.Collection("institution_cohorts"),
 		catalog:       catalog,
-		progress:      progress,
+		enrollments:   enrollments,
+		people:        people,
 		publicURL:     strings.TrimRight(publicURL, "/"),
 	}
 }
 
+// person returns the user as People knows them, or just the id without People.
+func (s *Store) person(ctx context.Context, userID string) (lontar.Person, error) {
+	if s.people == nil {
+		return lontar.Person{UserID: userID}, nil
+	}
+	p, err := s.people.Person(ctx, userID)
+	if err != nil {
+		return lontar.Person{}, fmt.Errorf("cohorts: learner %s: %w", userID, err)
+	}
+	p.UserID = userID
+	return p, nil
+}
+
 // EnsureIndexes creates the indexes a real MongoDB needs.
-func (s *CohortStore) EnsureIndexes(ctx context.Context) error {
+func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err := database.EnsureIndexes(ctx, s.cohorts,
 		mongo.IndexModel{Keys: bson.D{{Key: "institution", Value: 1}}},
 		mongo.IndexModel{Keys: bson.D{{Key: "join_code", Value: 1}}, Options: options.Index().SetUnique(true)},
 	); err != nil {
-		return fmt.Errorf("courses: cohort indexes: %w", err)
+		return fmt.Errorf("cohorts: cohort indexes: %w", err)
 	}
 	if err := database.EnsureIndexes(ctx, s.members,
 		mongo.IndexModel{Keys: bson.D{{Key: "cohort_id", Value: 1}}},
 		mongo.IndexModel{Keys: bson.D{{Key: "user_id", Value: 1}}},
 	); err != nil {
-		return fmt.Errorf("courses: cohort member indexes: %w", err)
+		return fmt.Errorf("cohorts: cohort member indexes: %w", err)
 	}
 	return nil
 }
 
 // Create stores a new cohort of the institution with a fresh, unique join
 // code. The caller has checked the courses and the caller's rights.
-func (s *CohortStore) Create(ctx context.Context, createdBy, institution string, in CohortInput) (*Cohort, error) {
-	now := serverNow()
+func (s *Store) Create(ctx context.Context, createdBy, institution string, in CohortInput) (*Cohort, error) {
+	now := database.Now()
 	c := &Cohort{
 		ID: newCohortID(), Name: in.Name, Institution: institution, CourseIDs: in.CourseIDs,
 		StartsOn: in.StartsOn, EndsOn: in.EndsOn, Region: in.Region, CreatedBy: createdBy,
@@ -88,29 +116,29 @@ func (s *CohortStore) Create(ctx context.Context, createdBy, institution string,
 			break
 		}
 		if !mongo.IsDuplicateKeyError(err) || try == 9 {
-			return nil, fmt.Errorf("courses: reserve join code for %s: %w", c.ID, err)
+			return nil, fmt.Errorf("cohorts: reserve join code for %s: %w", c.ID, err)
 		}
 	}
 	if _, err := s.cohorts.InsertOne(ctx, c); err != nil {
-		return nil, fmt.Errorf("courses: create cohort %s: %w", c.ID, err)
+		return nil, fmt.Errorf("cohorts: create cohort %s: %w", c.ID, err)
 	}
 	_, err := s.byInstitution.UpdateOne(ctx, bson.M{"_id": institution},
 		bson.M{"$addToSet": bson.M{"cohort_ids": c.ID}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
-		return nil, fmt.Errorf("courses: index cohort %s: %w", c.ID, err)
+		return nil, fmt.Errorf("cohorts: index cohort %s: %w", c.ID, err)
 	}
 	return c, nil
 }
 
 // Get returns the cohort, or not_found.
-func (s *CohortStore) Get(ctx context.Context, id string) (*Cohort, error) {
-	return database.FindByID[Cohort](ctx, s.cohorts, id, errCohortNotFound, "courses: read cohort")
+func (s *Store) Get(ctx context.Context, id string) (*Cohort, error) {
+	return database.FindByID[Cohort](ctx, s.cohorts, id, errCohortNotFound, "cohorts: read cohort")
 }
 
 // ByCode returns the cohort a join code belongs to; the code may be typed
 // in any case, with or without its dash.
-func (s *CohortStore) ByCode(ctx context.Context, typed string) (*Cohort, error) {
-	code, ok := normaliseJoinCode(typed)
+func (s *Store) ByCode(ctx context.Context, typed string) (*Cohort, error) {
+	code, ok := normalizeJoinCode(typed)
 	if !ok {
 		return nil, errJoinCodeNotFound
 	}
@@ -122,7 +150,7 @@ func (s *CohortStore) ByCode(ctx context.Context, typed string) (*Cohort, error)
 		return nil, errJoinCodeNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("courses: read join code: %w", err)
+		return nil, fmt.Errorf("cohorts: read join code: %w", err)
 	}
 	c, err := s.Get(ctx, ref.CohortID)
 	if lontar.IsCode(err, lontar.ENotFound) {
@@ -133,7 +161,7 @@ func (s *CohortStore) ByCode(ctx context.Context, typed string) (*Cohort, error)
 
 // List returns the institution's cohorts, newest first, through its index
 // document rather than a scan of cohorts.
-func (s *CohortStore) List(ctx context.Context, institution string) ([]*Cohort, error) {
+func (s *Store) List(ctx context.Context, institution string) ([]*Cohort, error) {
 	var idx struct {
 		CohortIDs []string `bson:"cohort_ids"`
 	}
@@ -142,7 +170,7 @@ func (s *CohortStore) List(ctx context.Context, institution string) ([]*Cohort, 
 		return []*Cohort{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("courses: read cohorts of %s: %w", institution, err)
+		return nil, fmt.Errorf("cohorts: read cohorts of %s: %w", institution, err)
 	}
 	list := make([]*Cohort, 0, len(idx.CohortIDs))
 	for i := len(idx.CohortIDs) - 1; i >= 0; i-- {
@@ -160,24 +188,53 @@ func (s *CohortStore) List(ctx context.Context, institution string) ([]*Cohort, 
 
 // All returns every cohort, newest first. It scans the collection: only
 // admins call it, rarely.
-func (s *CohortStore) All(ctx context.Context) ([]*Cohort, error) {
+func (s *Store) All(ctx context.Context) ([]*Cohort, error) {
 	cur, err := s.cohorts.Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}))
 	if err != nil {
-		return nil, fmt.Errorf("courses: list cohorts: %w", err)
+		return nil, fmt.Errorf("cohorts: list cohorts: %w", err)
 	}
 	list := []*Cohort{}
 	if err := cur.All(ctx, &list); err != nil {
-		return nil, fmt.Errorf("courses: list cohorts: %w", err)
+		return nil, fmt.Errorf("cohorts: list cohorts: %w", err)
 	}
 	return list, nil
+}
+
+// JoinByCode puts the caller, a learner, in the cohort of the join code and
+// enrolls them in its courses; it returns the cohort with the new member
+// and the enrollments. An ended cohort cannot be joined.
+func (s *Store) JoinByCode(ctx context.Context, caller *lontar.Caller, code string) (*Cohort, []*enrollments.Enrollment, error) {
+	cohort, err := s.ByCode(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cohort.ended(time.Now()) {
+		return nil, nil, errCohortEnded
+	}
+	p, err := s.person(ctx, caller.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.Name == "" {
+		p.Name = caller.Name
+	}
+	joined, err := s.Join(ctx, cohort, p, "code")
+	if err != nil {
+		return nil, nil, err
+	}
+	cohort, err = s.Get(ctx, cohort.ID) // with the new member
+	if err != nil {
+		return nil, nil, err
+	}
+	return cohort, joined, nil
 }
 
 // Join puts the person on the cohort's roster and enrolls them in each of
 // its published courses. Every step is idempotent, so joining twice, or
 // again after a failure half way, ends in the same state.
-func (s *CohortStore) Join(ctx context.Context, c *Cohort, p lontar.Person, source string) ([]*Enrollment, error) {
+func (s *Store) Join(ctx context.Context, c *Cohort, p lontar.Person, source string) ([]*enrollments.Enrollment, error) {
 	memberID := c.ID + ":" + p.UserID
-	now := serverNow()
+	now := database.Now()
 	_, err := s.members.UpdateOne(ctx, bson.M{"_id": memberID}, bson.M{
 		"$set": bson.M{
 			"cohort_id": c.ID, "user_id": p.UserID, "name": p.Name, "phone": p.Phone,
@@ -187,9 +244,9 @@ func (s *CohortStore) Join(ctx context.Context, c *Cohort, p lontar.Person, sour
 		"$setOnInsert": bson.M{"joined_at": now},
 	}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
-		return nil, fmt.Errorf("courses: add member %s: %w", memberID, err)
+		return nil, fmt.Errorf("cohorts: add member %s: %w", memberID, err)
 	}
-	enrollments := make([]*Enrollment, 0, len(c.CourseIDs))
+	joined := make([]*enrollments.Enrollment, 0, len(c.CourseIDs))
 	for _, courseID := range c.CourseIDs {
 		course, err := s.catalog.Get(ctx, courseID)
 		if lontar.IsCode(err, lontar.ENotFound) {
@@ -198,11 +255,11 @@ func (s *CohortStore) Join(ctx context.Context, c *Cohort, p lontar.Person, sour
 		if err != nil {
 			return nil, err
 		}
-		e, _, err := s.progress.enroll(ctx, p, course, c.ID)
+		e, _, err := s.enrollments.EnrollPerson(ctx, p, course, c.ID)
 		if err != nil {
 			return nil, err
 		}
-		enrollments = append(enrollments, e)
+		joined = append(joined, e)
 	}
 	// The member list on the cohort is written last: the roster starts
 	// from it, so a learner appears there only once enrolled.
@@ -211,28 +268,28 @@ func (s *CohortStore) Join(ctx context.Context, c *Cohort, p lontar.Person, sour
 		"$set":      bson.M{"updated_at": now},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("courses: add member to %s: %w", c.ID, err)
+		return nil, fmt.Errorf("cohorts: add member to %s: %w", c.ID, err)
 	}
-	return enrollments, nil
+	return joined, nil
 }
 
 // Roster returns the cohort's learners with their progress in each of its
 // courses, reading members and enrollments by _id.
-func (s *CohortStore) Roster(ctx context.Context, c *Cohort) ([]RosterEntry, error) {
-	courses := make([]*Course, len(c.CourseIDs))
+func (s *Store) Roster(ctx context.Context, c *Cohort) ([]RosterEntry, error) {
+	published := make([]*courses.Course, len(c.CourseIDs))
 	for i, id := range c.CourseIDs {
 		course, err := s.catalog.Get(ctx, id)
 		if err != nil && !lontar.IsCode(err, lontar.ENotFound) {
 			return nil, err
 		}
-		courses[i] = course
+		published[i] = course
 	}
 	roster := make([]RosterEntry, 0, len(c.Members))
 	for _, userID := range c.Members {
 		var m CohortMember
 		err := s.members.FindOne(ctx, bson.M{"_id": c.ID + ":" + userID}).Decode(&m)
 		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, fmt.Errorf("courses: read member %s of %s: %w", userID, c.ID, err)
+			return nil, fmt.Errorf("cohorts: read member %s of %s: %w", userID, c.ID, err)
 		}
 		entry := RosterEntry{UserID: userID, Name: m.Name, Phone: m.Phone, BusinessName: m.BusinessName,
 			Sector: m.Sector, Region: m.Region, Gender: m.Gender, JoinedAt: m.JoinedAt,
@@ -240,13 +297,13 @@ func (s *CohortStore) Roster(ctx context.Context, c *Cohort) ([]RosterEntry, err
 		for i, courseID := range c.CourseIDs {
 			rc := RosterCourse{CourseID: courseID, CompletedLessons: map[string]time.Time{},
 				QuizResults: map[string]lontar.QuizResult{}}
-			e, err := s.progress.Enrollment(ctx, userID, courseID)
+			e, err := s.enrollments.Enrollment(ctx, userID, courseID)
 			switch {
 			case lontar.IsCode(err, lontar.ENotFound):
 			case err != nil:
 				return nil, err
 			default:
-				p := progressOf(e, courses[i])
+				p := e.ProgressIn(published[i])
 				rc.Enrolled = true
 				rc.Percent, rc.LessonsDone, rc.LessonsTotal = p.Percent, p.Done, p.Total
 				rc.CompletedAt = e.CompletedAt
@@ -265,7 +322,7 @@ func (s *CohortStore) Roster(ctx context.Context, c *Cohort) ([]RosterEntry, err
 }
 
 // View returns the cohort as its trainers see it.
-func (s *CohortStore) View(c *Cohort) CohortView {
+func (s *Store) View(c *Cohort) CohortView {
 	return CohortView{
 		ID: c.ID, Name: c.Name, Institution: c.Institution, CourseIDs: c.CourseIDs,
 		StartsOn: c.StartsOn, EndsOn: c.EndsOn, Region: c.Region,

@@ -1,4 +1,4 @@
-package courses_test
+package enrollments_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"lontar"
+	"lontar/internal/coursetest"
 )
 
 func newUUID() string {
@@ -29,9 +30,9 @@ type syncResultJSON struct {
 	Reason string `json:"reason"`
 }
 
-func (f *fixture) sync(t testing.TB, token string, events []map[string]any) []syncResultJSON {
+func syncBatch(t testing.TB, f *coursetest.Fixture, token string, events []map[string]any) []syncResultJSON {
 	t.Helper()
-	r := f.env.Do(t, http.MethodPost, "/api/v1/sync", token, map[string]any{"events": events}, "Accept-Language: en")
+	r := f.Env.Do(t, http.MethodPost, "/api/v1/sync", token, map[string]any{"events": events}, "Accept-Language: en")
 	if r.Status != http.StatusOK {
 		t.Fatalf("sync: %d %s", r.Status, r.Body)
 	}
@@ -50,10 +51,10 @@ func lessonEvent(id, course, lesson string, at time.Time) map[string]any {
 
 func TestSyncMixedBatch(t *testing.T) {
 	f := newFixture(t)
-	course := f.mustCourse(t, "jualan", "inst-a", "l1,l2,l3")
-	other := f.mustCourse(t, "konten", "inst-a", "k1")
-	_, token := f.learner(t)
-	f.enroll(t, token, course.ID)
+	course := f.MustCourse(t, "jualan", "inst-a", "l1,l2,l3")
+	other := f.MustCourse(t, "konten", "inst-a", "k1")
+	_, token := f.Learner(t)
+	f.Enroll(t, token, course.ID)
 	now := time.Now().UTC()
 	dupID := newUUID()
 
@@ -78,7 +79,7 @@ func TestSyncMixedBatch(t *testing.T) {
 	for i, e := range events {
 		batch[i] = e.event
 	}
-	results := f.sync(t, token, batch)
+	results := syncBatch(t, f, token, batch)
 	for i, e := range events {
 		r := results[i]
 		if r.ID != e.event["id"] || r.Status != e.wantStatus || !strings.Contains(r.Reason, e.wantReason) ||
@@ -86,7 +87,7 @@ func TestSyncMixedBatch(t *testing.T) {
 			t.Errorf("event %d: %+v, want %s %q", i, r, e.wantStatus, e.wantReason)
 		}
 	}
-	got := f.myEnrollment(t, token, course.ID)
+	got := f.MyEnrollment(t, token, course.ID)
 	if got.LessonsDone != 3 || got.CompletedAt == nil {
 		t.Fatalf("the good events were not all applied: %+v", got)
 	}
@@ -96,7 +97,7 @@ func TestSyncMixedBatch(t *testing.T) {
 	}
 
 	// Indonesian reasons by default.
-	r := f.env.Do(t, http.MethodPost, "/api/v1/sync", token,
+	r := f.Env.Do(t, http.MethodPost, "/api/v1/sync", token,
 		map[string]any{"events": []any{lessonEvent("x", course.ID, "l1", now)}})
 	if !strings.Contains(string(r.Body), "UUID") || !strings.Contains(string(r.Body), "harus") {
 		t.Fatalf("reason not in Indonesian: %s", r.Body)
@@ -105,9 +106,9 @@ func TestSyncMixedBatch(t *testing.T) {
 
 func TestSyncReplayedBatchCountsOnce(t *testing.T) {
 	f := newFixture(t)
-	course := f.mustCourse(t, "jualan", "inst-a", "l1,l2", "l3,l4")
-	_, token := f.learner(t)
-	f.enroll(t, token, course.ID)
+	course := f.MustCourse(t, "jualan", "inst-a", "l1,l2", "l3,l4")
+	_, token := f.Learner(t)
+	f.Enroll(t, token, course.ID)
 	now := time.Now().UTC()
 	// Out of order: l1 is completed twice by two events, the later one first.
 	batch := []map[string]any{
@@ -116,7 +117,7 @@ func TestSyncReplayedBatchCountsOnce(t *testing.T) {
 		lessonEvent(newUUID(), course.ID, "l1", now.Add(-2*time.Minute)),
 	}
 	for round := range 3 {
-		for i, r := range f.sync(t, token, batch) {
+		for i, r := range syncBatch(t, f, token, batch) {
 			want := "applied"
 			if round > 0 {
 				want = "duplicate"
@@ -126,7 +127,7 @@ func TestSyncReplayedBatchCountsOnce(t *testing.T) {
 			}
 		}
 	}
-	e := f.myEnrollment(t, token, course.ID)
+	e := f.MyEnrollment(t, token, course.ID)
 	if e.LessonsDone != 2 || e.Percent != 50 {
 		t.Fatalf("after 3 replays: %d done, %d%%", e.LessonsDone, e.Percent)
 	}
@@ -137,9 +138,9 @@ func TestSyncReplayedBatchCountsOnce(t *testing.T) {
 
 func TestSyncConcurrentIdenticalBatches(t *testing.T) {
 	f := newFixture(t)
-	course := f.mustCourse(t, "jualan", "inst-a", "l1,l2,l3")
-	_, token := f.learner(t)
-	f.enroll(t, token, course.ID)
+	course := f.MustCourse(t, "jualan", "inst-a", "l1,l2,l3")
+	_, token := f.Learner(t)
+	f.Enroll(t, token, course.ID)
 	var batch []map[string]any
 	for _, l := range []string{"l1", "l2", "l3", "l2"} {
 		batch = append(batch, lessonEvent(newUUID(), course.ID, l, time.Now()))
@@ -152,7 +153,7 @@ func TestSyncConcurrentIdenticalBatches(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := f.env.Do(t, http.MethodPost, "/api/v1/sync", token, map[string]any{"events": batch})
+			r := f.Env.Do(t, http.MethodPost, "/api/v1/sync", token, map[string]any{"events": batch})
 			var out struct{ Results []syncResultJSON }
 			if err := json.Unmarshal(r.Body, &out); err != nil || r.Status != http.StatusOK {
 				t.Errorf("sync: %d %s", r.Status, r.Body)
@@ -177,23 +178,23 @@ func TestSyncConcurrentIdenticalBatches(t *testing.T) {
 			t.Errorf("event %d applied %d times across %d identical requests, want 1", i, n, senders)
 		}
 	}
-	if e := f.myEnrollment(t, token, course.ID); e.LessonsDone != 3 {
+	if e := f.MyEnrollment(t, token, course.ID); e.LessonsDone != 3 {
 		t.Fatalf("%d lessons done, want 3", e.LessonsDone)
 	}
 }
 
 func TestSyncClampsClientTime(t *testing.T) {
 	f := newFixture(t)
-	course := f.mustCourse(t, "jualan", "inst-a", "l1,l2")
-	_, token := f.learner(t)
-	f.enroll(t, token, course.ID)
+	course := f.MustCourse(t, "jualan", "inst-a", "l1,l2")
+	_, token := f.Learner(t)
+	f.Enroll(t, token, course.ID)
 	before := time.Now().UTC().Add(-time.Second)
-	f.sync(t, token, []map[string]any{
+	syncBatch(t, f, token, []map[string]any{
 		lessonEvent(newUUID(), course.ID, "l1", time.Now().Add(48*time.Hour)),     // phone clock ahead
 		lessonEvent(newUUID(), course.ID, "l2", time.Now().Add(-90*24*time.Hour)), // long forgotten outbox
 	})
 	after := time.Now().UTC().Add(time.Second)
-	e := f.myEnrollment(t, token, course.ID)
+	e := f.MyEnrollment(t, token, course.ID)
 	if at := e.CompletedLessons["l1"]; at.Before(before) || at.After(after) {
 		t.Errorf("future time stored as %v, want clamped to now", at)
 	}
@@ -204,7 +205,7 @@ func TestSyncClampsClientTime(t *testing.T) {
 
 func TestSyncLimitsAndShape(t *testing.T) {
 	f := newFixture(t)
-	_, token := f.learner(t)
+	_, token := f.Learner(t)
 	many := make([]map[string]any, 501)
 	for i := range many {
 		many[i] = lessonEvent(newUUID(), "c", "l", time.Now())
@@ -223,7 +224,7 @@ func TestSyncLimitsAndShape(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if r := f.env.Do(t, http.MethodPost, "/api/v1/sync", tt.token, tt.body); r.Status != tt.wantStatus {
+			if r := f.Env.Do(t, http.MethodPost, "/api/v1/sync", tt.token, tt.body); r.Status != tt.wantStatus {
 				t.Fatalf("status %d, want %d: %s", r.Status, tt.wantStatus, r.Body)
 			}
 		})
@@ -243,7 +244,7 @@ func (a *countingApplier) ApplySync(_ context.Context, c *lontar.Caller, ev lont
 		QuizID string `json:"quiz_id"`
 	}
 	if err := json.Unmarshal(ev.Raw, &in); err != nil || in.QuizID == "" {
-		return lontar.Errorf(lontar.EInvalid, "quiz_id wajib diisi.", "quiz_id is required.")
+		return lontar.NewError(lontar.EInvalid, "quiz_id wajib diisi.", "quiz_id is required.")
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -255,17 +256,16 @@ func (a *countingApplier) ApplySync(_ context.Context, c *lontar.Caller, ev lont
 }
 
 func TestSyncRegisteredEventTypes(t *testing.T) {
-	f := newFixture(t)
 	quiz := &countingApplier{seen: map[string]bool{}}
-	f.syncer.Handle("quiz_submitted", quiz)
-	_, token := f.learner(t)
+	f := coursetest.New(t, map[string]lontar.SyncApplier{"quiz_submitted": quiz})
+	_, token := f.Learner(t)
 	id := newUUID()
 	batch := []map[string]any{
 		{"id": id, "type": "quiz_submitted", "quiz_id": "q1", "answers": map[string]any{"a": 1}},
 		{"id": newUUID(), "type": "quiz_submitted"},
 	}
 	for round := range 2 {
-		res := f.sync(t, token, batch)
+		res := syncBatch(t, f, token, batch)
 		want := []string{"applied", "rejected"}
 		if round == 1 {
 			want[0] = "duplicate"

@@ -1,4 +1,4 @@
-package courses
+package cohorts
 
 import (
 	"bytes"
@@ -12,13 +12,14 @@ import (
 	"unicode/utf8"
 
 	"lontar"
+	"lontar/accounts"
 	"lontar/regions"
 )
 
 // Participants registers people a trainer imports; *accounts.Store
 // satisfies it. A phone number not yet registered gets a learner account
 // and a one-time activation code (created = true); a known one returns
-// the existing user. The phone is normalised and validated there.
+// the existing user. The phone is normalized and validated there.
 type Participants interface {
 	EnsureParticipant(ctx context.Context, p lontar.Person) (userID, activationCode string, created bool, err error)
 }
@@ -67,7 +68,7 @@ var csvColumns = map[string]string{
 
 // errTooManyRows is a too_large error (413), like a body over the limit:
 // the remedy is the same, send less at once.
-var errTooManyRows = lontar.Errorf(lontar.ETooLarge,
+var errTooManyRows = lontar.NewError(lontar.ETooLarge,
 	fmt.Sprintf("Paling banyak %d peserta per impor; bagi berkasnya.", MaxImportRows),
 	fmt.Sprintf("At most %d participants per import; split the file.", MaxImportRows))
 
@@ -120,7 +121,7 @@ func parseParticipants(body []byte) ([]participantRow, error) {
 	}
 
 	var rows []participantRow
-	firstRow := map[string]int{} // normalised phone → row it first appeared in
+	firstRow := map[string]int{} // normalized phone → row it first appeared in
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -136,7 +137,7 @@ func parseParticipants(body []byte) ([]participantRow, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("courses: read participants CSV: %w", err)
+			return nil, fmt.Errorf("cohorts: read participants CSV: %w", err)
 		}
 		line, _ := r.FieldPos(0)
 		if blank(rec) {
@@ -190,7 +191,7 @@ func checkParticipant(line int, get func(string) string) participantRow {
 	case n > 100:
 		problem("Nama terlalu panjang (maksimal 100 karakter).", "Name is too long (100 characters at most).")
 	}
-	if phone, ok := normalisePhone(row.RawPhone); ok {
+	if phone, ok := csvPhone(row.RawPhone); ok {
 		p.Phone = phone
 	} else {
 		problem("Nomor HP tidak valid (contoh: 081234567890).", "Invalid mobile number (e.g. 081234567890).")
@@ -205,7 +206,7 @@ func checkParticipant(line int, get func(string) string) participantRow {
 	if !regions.Valid(p.Profile.Region) {
 		problem("Kode wilayah tidak dikenal.", "Unknown region code.")
 	}
-	if g, ok := normaliseGender(get("gender")); ok {
+	if g, ok := normalizeGender(get("gender")); ok {
 		p.Profile.Gender = g
 	} else {
 		problem("Jenis kelamin harus f/m (atau P/L).", "Gender must be f/m (or P/L).")
@@ -214,36 +215,20 @@ func checkParticipant(line int, get func(string) string) participantRow {
 	return row
 }
 
-// normalisePhone turns an Indonesian mobile number as people write it
-// (0812…, 62812…, +62 812-…, or 812… after a spreadsheet ate the leading
-// zero) into +62812…. Only used to validate rows and find duplicates in a
-// file; the accounts feature normalises again when it registers the person.
-func normalisePhone(s string) (string, bool) {
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == '+' && i == 0, r == ' ', r == '-', r == '.', r == '(', r == ')':
-		default:
-			return "", false
-		}
+// csvPhone normalizes a phone cell with accounts.NormalizePhone, the one
+// rule for phone numbers, after giving back the leading 0 a spreadsheet
+// drops from a number stored as a number (0812… becomes 812…).
+func csvPhone(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "8") {
+		s = "0" + s
 	}
-	d := b.String()
-	switch {
-	case strings.HasPrefix(d, "62"):
-		d = d[2:]
-	case strings.HasPrefix(d, "0"):
-		d = d[1:]
-	}
-	if !strings.HasPrefix(d, "8") || len(d) < 9 || len(d) > 12 {
-		return "", false
-	}
-	return "+62" + d, true
+	phone, err := accounts.NormalizePhone(s)
+	return phone, err == nil
 }
 
-// normaliseGender accepts f/m and the Indonesian P(erempuan)/L(aki-laki).
-func normaliseGender(s string) (string, bool) {
+// normalizeGender accepts f/m and the Indonesian P(erempuan)/L(aki-laki).
+func normalizeGender(s string) (string, bool) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "":
 		return "", true
@@ -257,7 +242,7 @@ func normaliseGender(s string) (string, bool) {
 
 // Import registers each valid row's person through participants and puts
 // them in the cohort. A failing row is reported and the next one goes on.
-func (s *CohortStore) Import(ctx context.Context, c *Cohort, rows []participantRow, participants Participants) []ImportResult {
+func (s *Store) Import(ctx context.Context, c *Cohort, rows []participantRow, participants Participants) []ImportResult {
 	results := make([]ImportResult, 0, len(rows))
 	for _, row := range rows {
 		r := ImportResult{Row: row.Row, Phone: row.Person.Phone, Name: row.Person.Name}
@@ -273,14 +258,18 @@ func (s *CohortStore) Import(ctx context.Context, c *Cohort, rows []participantR
 		if err == nil {
 			p := row.Person
 			p.UserID = userID
-			if !created && s.progress.people != nil {
+			if !created && s.people != nil {
 				// A known learner: their own profile, not the trainer's sheet,
 				// is what reports and the roster should show.
-				if known, perr := s.progress.person(ctx, userID); perr == nil {
+				var known lontar.Person
+				known, err = s.person(ctx, userID)
+				if err == nil {
 					p = known
 				}
 			}
-			_, err = s.Join(ctx, c, p, "import")
+			if err == nil {
+				_, err = s.Join(ctx, c, p, "import")
+			}
 		}
 		switch {
 		case err != nil:

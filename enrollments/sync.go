@@ -1,12 +1,11 @@
-package courses
+package enrollments
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
-	"sync"
+	"maps"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -14,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"lontar"
+	"lontar/database"
 )
 
 // MaxSyncEvents is the most events one POST /sync may carry.
@@ -49,38 +49,22 @@ type SyncResult struct {
 // Rejected events are not recorded: sent again once the cause is gone
 // (say, after enrolling), they are applied.
 type Syncer struct {
-	events *mongo.Collection
-
-	mu       sync.RWMutex
-	appliers map[string]lontar.SyncApplier
+	events   *mongo.Collection
+	appliers map[string]lontar.SyncApplier // by event type; read-only after NewSyncer
 }
 
-// NewSyncer returns a Syncer that knows lesson_completed; other features
-// add their event types with Handle.
-func NewSyncer(db *mongo.Database, progress *ProgressStore) *Syncer {
-	s := &Syncer{events: db.Collection("sync_events"), appliers: map[string]lontar.SyncApplier{}}
-	s.Handle(EventLessonCompleted, lessonCompleted{progress})
-	return s
-}
-
-// Handle registers the applier of one event type.
-func (s *Syncer) Handle(eventType string, a lontar.SyncApplier) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.appliers[eventType] = a
-}
-
-func (s *Syncer) applier(eventType string) lontar.SyncApplier {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.appliers[eventType]
+// NewSyncer returns a Syncer that applies each event type with its
+// applier: every event type a client may send is named here, in one call
+// (server/app.go), e.g. EventLessonCompleted → LessonCompletions(store).
+func NewSyncer(db *mongo.Database, appliers map[string]lontar.SyncApplier) *Syncer {
+	return &Syncer{events: db.Collection("sync_events"), appliers: maps.Clone(appliers)}
 }
 
 // EnsureIndexes creates the indexes a real MongoDB needs.
 func (s *Syncer) EnsureIndexes(ctx context.Context) error {
 	_, err := s.events.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "user_id", Value: 1}}})
 	if err != nil {
-		return fmt.Errorf("courses: sync event indexes: %w", err)
+		return fmt.Errorf("enrollments: sync event indexes: %w", err)
 	}
 	return nil
 }
@@ -96,13 +80,13 @@ type syncedEvent struct {
 
 // Sync rejection reasons.
 var (
-	errEventShape = lontar.Errorf(lontar.EInvalid,
+	errEventShape = lontar.NewError(lontar.EInvalid,
 		"Peristiwa bukan objek JSON yang benar.", "The event is not a valid JSON object.")
-	errEventID = lontar.Errorf(lontar.EInvalid,
+	errEventID = lontar.NewError(lontar.EInvalid,
 		"id peristiwa harus berupa UUID.", "The event id must be a UUID.")
-	errEventType = lontar.Errorf(lontar.EInvalid,
+	errEventType = lontar.NewError(lontar.EInvalid,
 		"Jenis peristiwa tidak dikenal.", "Unknown event type.")
-	errEventTime = lontar.Errorf(lontar.EInvalid,
+	errEventTime = lontar.NewError(lontar.EInvalid,
 		"occurred_at harus berupa waktu RFC 3339.", "occurred_at must be an RFC 3339 time.")
 )
 
@@ -133,15 +117,15 @@ func (s *Syncer) applyOne(ctx context.Context, c *lontar.Caller, raw json.RawMes
 		return rejected("", errEventShape), nil
 	}
 	r := SyncResult{ID: head.ID}
-	id, ok := parseUUID(head.ID)
+	id, ok := lontar.ParseUUID(head.ID)
 	if !ok {
 		return rejected(head.ID, errEventID), nil
 	}
-	a := s.applier(head.Type)
-	if a == nil {
+	a, ok := s.appliers[head.Type]
+	if !ok {
 		return rejected(head.ID, errEventType), nil
 	}
-	now := serverNow()
+	now := database.Now()
 	var at time.Time
 	if head.OccurredAt != "" {
 		t, err := time.Parse(time.RFC3339Nano, head.OccurredAt)
@@ -161,7 +145,7 @@ func (s *Syncer) applyOne(ctx context.Context, c *lontar.Caller, raw json.RawMes
 		return r, nil
 	}
 	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return r, fmt.Errorf("courses: read sync event %s: %w", key, err)
+		return r, fmt.Errorf("enrollments: read sync event %s: %w", key, err)
 	}
 
 	if err := a.ApplySync(ctx, c, ev); err != nil {
@@ -169,7 +153,7 @@ func (s *Syncer) applyOne(ctx context.Context, c *lontar.Caller, raw json.RawMes
 		if errors.As(err, &le) && le.Code != lontar.EInternal {
 			return rejected(head.ID, le), nil
 		}
-		return r, fmt.Errorf("courses: apply %s event %s: %w", head.Type, key, err)
+		return r, fmt.Errorf("enrollments: apply %s event %s: %w", head.Type, key, err)
 	}
 	_, err = s.events.InsertOne(ctx, syncedEvent{ID: key, UserID: c.UserID, Type: head.Type,
 		OccurredAt: ev.OccurredAt, ReceivedAt: now})
@@ -177,7 +161,7 @@ func (s *Syncer) applyOne(ctx context.Context, c *lontar.Caller, raw json.RawMes
 	case mongo.IsDuplicateKeyError(err):
 		r.Status = SyncDuplicate // a concurrent request recorded it first
 	case err != nil:
-		return r, fmt.Errorf("courses: record sync event %s: %w", key, err)
+		return r, fmt.Errorf("enrollments: record sync event %s: %w", key, err)
 	default:
 		r.Status = SyncApplied
 	}
@@ -189,30 +173,11 @@ func rejected(id string, e *lontar.Error) SyncResult {
 	return SyncResult{ID: id, Status: SyncRejected, Reason: &reason}
 }
 
-// parseUUID accepts the canonical 8-4-4-4-12 hex form in any case and
-// returns it in lower case, so the same id sent in two cases is one event.
-func parseUUID(s string) (string, bool) {
-	if len(s) != 36 {
-		return "", false
-	}
-	for i := range len(s) {
-		ch := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if ch != '-' {
-				return "", false
-			}
-		default:
-			if !('0' <= ch && ch <= '9' || 'a' <= ch && ch <= 'f' || 'A' <= ch && ch <= 'F') {
-				return "", false
-			}
-		}
-	}
-	return strings.ToLower(s), true
-}
+// LessonCompletions returns the applier of lesson_completed events.
+func LessonCompletions(store *Store) lontar.SyncApplier { return lessonCompleted{store} }
 
 // lessonCompleted applies lesson_completed events.
-type lessonCompleted struct{ progress *ProgressStore }
+type lessonCompleted struct{ progress *Store }
 
 func (a lessonCompleted) ApplySync(ctx context.Context, c *lontar.Caller, ev lontar.SyncEvent) error {
 	var in struct {
@@ -223,7 +188,7 @@ func (a lessonCompleted) ApplySync(ctx context.Context, c *lontar.Caller, ev lon
 		return errEventShape
 	}
 	if in.CourseID == "" {
-		return lontar.Errorf(lontar.EInvalid, "course_id wajib diisi.", "course_id is required.")
+		return lontar.NewError(lontar.EInvalid, "course_id wajib diisi.", "course_id is required.")
 	}
 	if in.LessonID == "" {
 		return errLessonNotFound

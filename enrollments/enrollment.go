@@ -1,4 +1,7 @@
-package courses
+// Package enrollments holds learners' enrollments in published courses,
+// their progress (lessons completed, quiz standing, completion) and the
+// offline sync that replays what a phone recorded without a connection.
+package enrollments
 
 import (
 	"context"
@@ -6,6 +9,7 @@ import (
 	"time"
 
 	"lontar"
+	"lontar/courses"
 )
 
 // People finds who a user is; *accounts.Store satisfies it. Enrollments
@@ -16,7 +20,7 @@ type People interface {
 }
 
 // FinalQuizzes tells which quiz, if any, a learner must pass to complete a
-// course; the quizzes feature satisfies it.
+// course; *quizzes.Store satisfies it.
 type FinalQuizzes interface {
 	FinalQuizID(ctx context.Context, courseID string) (quizID string, ok bool, err error)
 }
@@ -27,7 +31,7 @@ type FinalQuizzes interface {
 //
 // Percent, the resume point and the completed lessons shown to clients are
 // not stored: they are computed on read against the course's current
-// published version in the in-memory catalogue (see progressOf). A stored
+// published version in the in-memory catalogue (see ProgressIn). A stored
 // percent would go stale the moment a trainer publishes a version that adds
 // or removes lessons, and recomputing it on every write would need a read
 // of the course per update anyway; on read it costs a map lookup.
@@ -72,9 +76,9 @@ func learnerOf(p lontar.Person) Learner {
 
 func enrollmentID(userID, courseID string) string { return userID + ":" + courseID }
 
-// progress is an enrollment measured against the current published
+// Progress is an enrollment measured against the current published
 // version of its course.
-type progress struct {
+type Progress struct {
 	Percent      int
 	Done, Total  int
 	Completed    map[string]time.Time // current lessons only
@@ -82,14 +86,14 @@ type progress struct {
 	LastLesson   string
 }
 
-// progressOf measures e against course; lessons a later version removed
+// ProgressIn measures e against course; lessons a later version removed
 // no longer count, lessons it added count as not done. With no course
 // (no longer published) every recorded lesson is shown and percent is 0.
-func progressOf(e *Enrollment, course *Course) progress {
+func (e *Enrollment) ProgressIn(course *courses.Course) Progress {
 	if course == nil {
-		return progress{Completed: e.CompletedLessons}
+		return Progress{Completed: e.CompletedLessons}
 	}
-	var p progress
+	var p Progress
 	p.Completed = make(map[string]time.Time, len(e.CompletedLessons))
 	var lastAt time.Time
 	ids := course.LessonIDs()

@@ -1,4 +1,4 @@
-package courses_test
+package cohorts_test
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lontar"
+	"lontar/internal/coursetest"
 )
 
 // A region code that package regions knows (Kota Kupang).
@@ -23,13 +24,15 @@ type cohortJSON struct {
 	Ended        bool     `json:"ended"`
 }
 
+func newFixture(t testing.TB) *coursetest.Fixture { return coursetest.New(t, nil) }
+
 func cohortBody(courseIDs []string, starts, ends string) map[string]any {
 	return map[string]any{"name": "UMKM Oebobo Mei", "course_ids": courseIDs, "starts_on": starts, "ends_on": ends, "region": kupang}
 }
 
-func (f *fixture) mustCohort(t testing.TB, token string, body map[string]any) cohortJSON {
+func mustCohort(t testing.TB, f *coursetest.Fixture, token string, body map[string]any) cohortJSON {
 	t.Helper()
-	r := f.env.Do(t, http.MethodPost, "/api/v1/cohorts", token, body)
+	r := f.Env.Do(t, http.MethodPost, "/api/v1/cohorts", token, body)
 	if r.Status != http.StatusCreated {
 		t.Fatalf("create cohort: %d %s", r.Status, r.Body)
 	}
@@ -42,11 +45,11 @@ func today(days int) string { return time.Now().AddDate(0, 0, days).Format(time.
 
 func TestCreateCohortRights(t *testing.T) {
 	f := newFixture(t)
-	own := f.mustCourse(t, "jualan", "inst-a", "l1")
-	other := f.mustCourse(t, "konten", "inst-b", "k1")
-	_, trainer := f.user(t, lontar.RoleTrainer, "inst-a")
-	_, admin := f.user(t, lontar.RoleAdmin, "")
-	_, learner := f.learner(t)
+	own := f.MustCourse(t, "jualan", "inst-a", "l1")
+	other := f.MustCourse(t, "konten", "inst-b", "k1")
+	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
+	_, admin := f.User(t, lontar.RoleAdmin, "")
+	_, learner := f.Learner(t)
 	mixed := map[string]any{"name": "x", "course_ids": []string{own.ID, other.ID}, "starts_on": today(0), "ends_on": today(30), "region": kupang}
 
 	tests := []struct {
@@ -71,7 +74,7 @@ func TestCreateCohortRights(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := f.env.Do(t, http.MethodPost, "/api/v1/cohorts", tt.token, tt.body, "Accept-Language: en")
+			r := f.Env.Do(t, http.MethodPost, "/api/v1/cohorts", tt.token, tt.body, "Accept-Language: en")
 			if r.Status != tt.wantStatus {
 				t.Fatalf("status %d, want %d: %s", r.Status, tt.wantStatus, r.Body)
 			}
@@ -93,29 +96,29 @@ func TestCreateCohortRights(t *testing.T) {
 
 	// A trainer lists their institution's cohorts only; the admin's
 	// cohort of inst-b's course belongs to inst-b.
-	_, trainerB := f.user(t, lontar.RoleTrainer, "inst-b")
-	_, trainerC := f.user(t, lontar.RoleTrainer, "inst-c")
+	_, trainerB := f.User(t, lontar.RoleTrainer, "inst-b")
+	_, trainerC := f.User(t, lontar.RoleTrainer, "inst-c")
 	for token, want := range map[string]int{trainer: 1, trainerB: 1, trainerC: 0, admin: 2} {
 		var list []cohortJSON
-		f.env.Do(t, http.MethodGet, "/api/v1/cohorts", token, nil).JSON(t, &list)
+		f.Env.Do(t, http.MethodGet, "/api/v1/cohorts", token, nil).JSON(t, &list)
 		if len(list) != want {
 			t.Errorf("listed %d cohorts, want %d", len(list), want)
 		}
 	}
-	if r := f.env.Do(t, http.MethodGet, "/api/v1/cohorts", learner, nil); r.Status != http.StatusForbidden {
+	if r := f.Env.Do(t, http.MethodGet, "/api/v1/cohorts", learner, nil); r.Status != http.StatusForbidden {
 		t.Errorf("learner lists cohorts: %d", r.Status)
 	}
 }
 
 func TestJoinCohortByCode(t *testing.T) {
 	f := newFixture(t)
-	c1 := f.mustCourse(t, "jualan", "inst-a", "l1,l2")
-	c2 := f.mustCourse(t, "buku", "inst-a", "b1")
-	_, trainer := f.user(t, lontar.RoleTrainer, "inst-a")
-	cohort := f.mustCohort(t, trainer, cohortBody([]string{c1.ID, c2.ID}, today(0), today(30)))
-	ended := f.mustCohort(t, trainer, cohortBody([]string{c1.ID}, today(-30), today(-1)))
-	_, learner := f.learner(t)
-	_, trainer2 := f.user(t, lontar.RoleTrainer, "inst-a")
+	c1 := f.MustCourse(t, "jualan", "inst-a", "l1,l2")
+	c2 := f.MustCourse(t, "buku", "inst-a", "b1")
+	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
+	cohort := mustCohort(t, f, trainer, cohortBody([]string{c1.ID, c2.ID}, today(0), today(30)))
+	ended := mustCohort(t, f, trainer, cohortBody([]string{c1.ID}, today(-30), today(-1)))
+	_, learner := f.Learner(t)
+	_, trainer2 := f.User(t, lontar.RoleTrainer, "inst-a")
 
 	typed := strings.ToLower(strings.ReplaceAll(cohort.JoinCode, "-", ""))
 	tests := []struct {
@@ -131,7 +134,7 @@ func TestJoinCohortByCode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := f.env.Do(t, http.MethodPost, "/api/v1/cohorts/join", tt.token, map[string]any{"code": tt.code}, "Accept-Language: en")
+			r := f.Env.Do(t, http.MethodPost, "/api/v1/cohorts/join", tt.token, map[string]any{"code": tt.code}, "Accept-Language: en")
 			if r.Status != tt.wantStatus {
 				t.Fatalf("status %d, want %d: %s", r.Status, tt.wantStatus, r.Body)
 			}
@@ -143,7 +146,7 @@ func TestJoinCohortByCode(t *testing.T) {
 			}
 			var out struct {
 				Cohort      cohortJSON
-				Enrollments []enrollmentJSON
+				Enrollments []coursetest.EnrollmentJSON
 			}
 			r.JSON(t, &out)
 			if out.Cohort.ID != cohort.ID || out.Cohort.MembersCount != 1 || len(out.Enrollments) != 2 {
@@ -156,8 +159,8 @@ func TestJoinCohortByCode(t *testing.T) {
 			}
 		})
 	}
-	var mine []enrollmentJSON
-	f.env.Do(t, http.MethodGet, "/api/v1/me/enrollments", learner, nil).JSON(t, &mine)
+	var mine []coursetest.EnrollmentJSON
+	f.Env.Do(t, http.MethodGet, "/api/v1/me/enrollments", learner, nil).JSON(t, &mine)
 	if len(mine) != 2 {
 		t.Fatalf("learner has %d enrollments, want 2", len(mine))
 	}
@@ -181,18 +184,18 @@ type rosterJSON struct {
 
 func TestRosterRights(t *testing.T) {
 	f := newFixture(t)
-	course := f.mustCourse(t, "jualan", "inst-a", "l1,l2")
-	_, trainer := f.user(t, lontar.RoleTrainer, "inst-a")
-	_, colleague := f.user(t, lontar.RoleTrainer, "inst-a")
-	_, outsider := f.user(t, lontar.RoleTrainer, "inst-b")
-	_, admin := f.user(t, lontar.RoleAdmin, "")
-	_, agency := f.user(t, lontar.RoleAgency, "")
-	learnerID, learner := f.learner(t)
-	cohort := f.mustCohort(t, trainer, cohortBody([]string{course.ID}, today(0), today(10)))
-	if r := f.env.Do(t, http.MethodPost, "/api/v1/cohorts/join", learner, map[string]any{"code": cohort.JoinCode}); r.Status != http.StatusOK {
+	course := f.MustCourse(t, "jualan", "inst-a", "l1,l2")
+	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
+	_, colleague := f.User(t, lontar.RoleTrainer, "inst-a")
+	_, outsider := f.User(t, lontar.RoleTrainer, "inst-b")
+	_, admin := f.User(t, lontar.RoleAdmin, "")
+	_, agency := f.User(t, lontar.RoleAgency, "")
+	learnerID, learner := f.Learner(t)
+	cohort := mustCohort(t, f, trainer, cohortBody([]string{course.ID}, today(0), today(10)))
+	if r := f.Env.Do(t, http.MethodPost, "/api/v1/cohorts/join", learner, map[string]any{"code": cohort.JoinCode}); r.Status != http.StatusOK {
 		t.Fatal(r.Status, string(r.Body))
 	}
-	f.complete(t, learner, course.ID, "l1")
+	f.Complete(t, learner, course.ID, "l1")
 
 	for _, path := range []string{"/api/v1/cohorts/" + cohort.ID + "/roster", "/api/v1/cohorts/" + cohort.ID} {
 		tests := []struct {
@@ -210,18 +213,18 @@ func TestRosterRights(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(path+" "+tt.name, func(t *testing.T) {
-				if r := f.env.Do(t, http.MethodGet, path, tt.token, nil); r.Status != tt.wantStatus {
+				if r := f.Env.Do(t, http.MethodGet, path, tt.token, nil); r.Status != tt.wantStatus {
 					t.Fatalf("status %d, want %d: %s", r.Status, tt.wantStatus, r.Body)
 				}
 			})
 		}
 	}
-	if r := f.env.Do(t, http.MethodGet, "/api/v1/cohorts/nope/roster", trainer, nil); r.Status != http.StatusNotFound {
+	if r := f.Env.Do(t, http.MethodGet, "/api/v1/cohorts/nope/roster", trainer, nil); r.Status != http.StatusNotFound {
 		t.Errorf("unknown cohort: %d", r.Status)
 	}
 
 	var roster []rosterJSON
-	f.env.Do(t, http.MethodGet, "/api/v1/cohorts/"+cohort.ID+"/roster", trainer, nil).JSON(t, &roster)
+	f.Env.Do(t, http.MethodGet, "/api/v1/cohorts/"+cohort.ID+"/roster", trainer, nil).JSON(t, &roster)
 	if len(roster) != 1 || roster[0].UserID != learnerID || roster[0].Phone == "" || roster[0].Sector != "kuliner" ||
 		len(roster[0].Courses) != 1 || roster[0].Courses[0].Percent != 50 || len(roster[0].Courses[0].CompletedLessons) != 1 {
 		t.Fatalf("roster = %+v", roster)
@@ -230,12 +233,12 @@ func TestRosterRights(t *testing.T) {
 
 func TestImportParticipants(t *testing.T) {
 	f := newFixture(t)
-	course := f.mustCourse(t, "jualan", "inst-a", "l1,l2")
-	_, trainer := f.user(t, lontar.RoleTrainer, "inst-a")
-	_, outsider := f.user(t, lontar.RoleTrainer, "inst-b")
-	cohort := f.mustCohort(t, trainer, cohortBody([]string{course.ID}, today(0), today(10)))
-	existingID, _ := f.learner(t)
-	existing, _ := f.people.Person(t.Context(), existingID)
+	course := f.MustCourse(t, "jualan", "inst-a", "l1,l2")
+	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
+	_, outsider := f.User(t, lontar.RoleTrainer, "inst-b")
+	cohort := mustCohort(t, f, trainer, cohortBody([]string{course.ID}, today(0), today(10)))
+	existingID, _ := f.Learner(t)
+	existing, _ := f.People.Person(t.Context(), existingID)
 	path := "/api/v1/cohorts/" + cohort.ID + "/participants/import"
 
 	csv := "\ufeffName;Phone;Business_Name;Sector;Region;Gender\r\n" +
@@ -249,7 +252,7 @@ func TestImportParticipants(t *testing.T) {
 		";;;;;\r\n" + // blank: skipped
 		"Stefanus;6281234567809;Bengkel;jasa;" + kupang + ";L\r\n" // 10 created
 
-	r := f.env.Do(t, http.MethodPost, path, trainer, csv, "Content-Type: text/csv", "Accept-Language: en")
+	r := f.Env.Do(t, http.MethodPost, path, trainer, csv, "Content-Type: text/csv", "Accept-Language: en")
 	if r.Status != http.StatusOK {
 		t.Fatalf("import: %d %s", r.Status, r.Body)
 	}
@@ -287,7 +290,7 @@ func TestImportParticipants(t *testing.T) {
 	}
 
 	var roster []rosterJSON
-	f.env.Do(t, http.MethodGet, "/api/v1/cohorts/"+cohort.ID+"/roster", trainer, nil).JSON(t, &roster)
+	f.Env.Do(t, http.MethodGet, "/api/v1/cohorts/"+cohort.ID+"/roster", trainer, nil).JSON(t, &roster)
 	if len(roster) != 3 {
 		t.Fatalf("roster has %d learners, want 3", len(roster))
 	}
@@ -297,7 +300,7 @@ func TestImportParticipants(t *testing.T) {
 	}
 
 	// Importing the same file again enrolls everyone already there.
-	r = f.env.Do(t, http.MethodPost, path, trainer, csv, "Content-Type: text/csv")
+	r = f.Env.Do(t, http.MethodPost, path, trainer, csv, "Content-Type: text/csv")
 	r.JSON(t, &out)
 	if out.Created != 0 || out.Enrolled != 3 {
 		t.Fatalf("second import: %+v", out)
@@ -317,7 +320,7 @@ func TestImportParticipants(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := f.env.Do(t, http.MethodPost, path, tt.token, tt.body, "Content-Type: "+tt.contentType)
+			r := f.Env.Do(t, http.MethodPost, path, tt.token, tt.body, "Content-Type: "+tt.contentType)
 			if r.Status != tt.wantStatus {
 				t.Fatalf("status %d, want %d: %s", r.Status, tt.wantStatus, r.Body)
 			}

@@ -1,4 +1,4 @@
-package courses
+package enrollments
 
 import (
 	"context"
@@ -11,53 +11,51 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"lontar"
+	"lontar/courses"
 	"lontar/database"
 )
 
 // Progress errors.
 var (
-	errNotEnrolled = lontar.Errorf(lontar.EForbidden,
+	errNotEnrolled = lontar.NewError(lontar.EForbidden,
 		"Anda belum terdaftar di kursus ini.", "You are not enrolled in this course.")
 	errEnrollmentNotFound = lontar.NotFound("Pendaftaran kursus", "Enrollment")
 	errLessonNotFound     = lontar.NotFound("Materi", "Lesson")
 )
 
-// ProgressStore keeps enrollments and progress. Every write is a single
+// Store keeps enrollments and progress. Every write is a single
 // atomic operation on one enrollment document by _id: replays and
 // concurrent requests are made harmless by the operators chosen ($min for
 // a completion time, $addToSet, guarded updates), never by reading first.
-type ProgressStore struct {
+type Store struct {
 	enrollments *mongo.Collection
 	// userCourses holds one document per user (_id = user id) listing the
 	// courses they enrolled in, so listing a user's enrollments reads by
 	// _id instead of scanning enrollments (FerretDB cannot use an index on
 	// user_id).
 	userCourses *mongo.Collection
-	catalog     *Catalog
+	catalog     *courses.Catalog
 	people      People
 	finals      FinalQuizzes
 }
 
-// NewProgressStore returns a store over db. people may be nil (enrollments
-// then carry no learner snapshot beyond the user id).
-func NewProgressStore(db *mongo.Database, catalog *Catalog, people People) *ProgressStore {
-	return &ProgressStore{
+// NewStore returns a store over db that measures progress against the
+// catalogue's published courses. people may be nil (enrollments then carry
+// no learner snapshot beyond the user id); finals may be nil (a course is
+// then complete when every lesson is done).
+func NewStore(db *mongo.Database, catalog *courses.Catalog, people People, finals FinalQuizzes) *Store {
+	return &Store{
 		enrollments: db.Collection("enrollments"),
 		userCourses: db.Collection("user_courses"),
 		catalog:     catalog,
 		people:      people,
+		finals:      finals,
 	}
 }
 
-// SetFinalQuizzes tells the store how to find a course's final quiz. The
-// quizzes store needs this store to record attempts, so the two are wired
-// after both exist; call it before serving requests. Without it a course
-// is complete when every lesson is done.
-func (s *ProgressStore) SetFinalQuizzes(f FinalQuizzes) { s.finals = f }
-
 // EnsureIndexes creates the indexes a real MongoDB needs for reports and
 // roster queries (FerretDB only uses them to enforce uniqueness).
-func (s *ProgressStore) EnsureIndexes(ctx context.Context) error {
+func (s *Store) EnsureIndexes(ctx context.Context) error {
 	// One at a time: FerretDB v1 panics on createIndexes with several
 	// indexes when some already exist (seen on restart).
 	err := database.EnsureIndexes(ctx, s.enrollments,
@@ -66,14 +64,14 @@ func (s *ProgressStore) EnsureIndexes(ctx context.Context) error {
 		mongo.IndexModel{Keys: bson.D{{Key: "cohort_ids", Value: 1}}},
 	)
 	if err != nil {
-		return fmt.Errorf("courses: enrollment indexes: %w", err)
+		return fmt.Errorf("enrollments: enrollment indexes: %w", err)
 	}
 	return nil
 }
 
 // Enroll enrolls the user in the published course. created is false when
 // they were enrolled already; the existing enrollment is returned then.
-func (s *ProgressStore) Enroll(ctx context.Context, userID, courseID string) (e *Enrollment, created bool, err error) {
+func (s *Store) Enroll(ctx context.Context, userID, courseID string) (e *Enrollment, created bool, err error) {
 	course, err := s.catalog.Get(ctx, courseID)
 	if err != nil {
 		return nil, false, err
@@ -82,25 +80,26 @@ func (s *ProgressStore) Enroll(ctx context.Context, userID, courseID string) (e 
 	if err != nil {
 		return nil, false, err
 	}
-	return s.enroll(ctx, p, course, "")
+	return s.EnrollPerson(ctx, p, course, "")
 }
 
 // person returns the user as People knows them, or just the id without People.
-func (s *ProgressStore) person(ctx context.Context, userID string) (lontar.Person, error) {
+func (s *Store) person(ctx context.Context, userID string) (lontar.Person, error) {
 	if s.people == nil {
 		return lontar.Person{UserID: userID}, nil
 	}
 	p, err := s.people.Person(ctx, userID)
 	if err != nil {
-		return lontar.Person{}, fmt.Errorf("courses: learner %s: %w", userID, err)
+		return lontar.Person{}, fmt.Errorf("enrollments: learner %s: %w", userID, err)
 	}
 	p.UserID = userID
 	return p, nil
 }
 
-// enroll inserts the enrollment by _id; a duplicate key means the learner
-// is enrolled already, and only the cohort is added to it.
-func (s *ProgressStore) enroll(ctx context.Context, p lontar.Person, course *Course, cohortID string) (*Enrollment, bool, error) {
+// EnrollPerson enrolls p in course, as a member of the cohort unless
+// cohortID is "". The enrollment is inserted by _id; a duplicate key means
+// the learner is enrolled already, and only the cohort is added to it.
+func (s *Store) EnrollPerson(ctx context.Context, p lontar.Person, course *courses.Course, cohortID string) (*Enrollment, bool, error) {
 	id := enrollmentID(p.UserID, course.ID)
 	// The per-user index goes first: a crash between the two writes leaves
 	// an index entry without an enrollment, which listing skips, rather
@@ -108,9 +107,9 @@ func (s *ProgressStore) enroll(ctx context.Context, p lontar.Person, course *Cou
 	_, err := s.userCourses.UpdateOne(ctx, bson.M{"_id": p.UserID},
 		bson.M{"$addToSet": bson.M{"course_ids": course.ID}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
-		return nil, false, fmt.Errorf("courses: index enrollment %s: %w", id, err)
+		return nil, false, fmt.Errorf("enrollments: index enrollment %s: %w", id, err)
 	}
-	now := serverNow()
+	now := database.Now()
 	e := &Enrollment{
 		ID: id, UserID: p.UserID, CourseID: course.ID, Version: course.Version,
 		Learner: learnerOf(p), CohortIDs: []string{},
@@ -124,7 +123,7 @@ func (s *ProgressStore) enroll(ctx context.Context, p lontar.Person, course *Cou
 		return e, true, nil
 	}
 	if !mongo.IsDuplicateKeyError(err) {
-		return nil, false, fmt.Errorf("courses: enroll %s: %w", id, err)
+		return nil, false, fmt.Errorf("enrollments: enroll %s: %w", id, err)
 	}
 	if cohortID == "" {
 		e, err = s.Enrollment(ctx, p.UserID, course.ID)
@@ -135,14 +134,14 @@ func (s *ProgressStore) enroll(ctx context.Context, p lontar.Person, course *Cou
 		"$set":      bson.M{"updated_at": now},
 	})
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, false, fmt.Errorf("courses: enrollment %s vanished", id)
+		return nil, false, fmt.Errorf("enrollments: enrollment %s vanished", id)
 	}
 	return e, false, err
 }
 
 // Enrollment returns the user's enrollment in the course, or not_found.
-func (s *ProgressStore) Enrollment(ctx context.Context, userID, courseID string) (*Enrollment, error) {
-	e, err := database.FindByID[Enrollment](ctx, s.enrollments, enrollmentID(userID, courseID), errEnrollmentNotFound, "courses: read enrollment")
+func (s *Store) Enrollment(ctx context.Context, userID, courseID string) (*Enrollment, error) {
+	e, err := database.FindByID[Enrollment](ctx, s.enrollments, enrollmentID(userID, courseID), errEnrollmentNotFound, "enrollments: read enrollment")
 	if err != nil {
 		return nil, err
 	}
@@ -151,21 +150,21 @@ func (s *ProgressStore) Enrollment(ctx context.Context, userID, courseID string)
 }
 
 // Enrolled reports whether the user is enrolled in the course.
-func (s *ProgressStore) Enrolled(ctx context.Context, userID, courseID string) (bool, error) {
+func (s *Store) Enrolled(ctx context.Context, userID, courseID string) (bool, error) {
 	err := s.enrollments.FindOne(ctx, bson.M{"_id": enrollmentID(userID, courseID)},
 		options.FindOne().SetProjection(bson.M{"_id": 1})).Err()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("courses: read enrollment %s: %w", enrollmentID(userID, courseID), err)
+		return false, fmt.Errorf("enrollments: read enrollment %s: %w", enrollmentID(userID, courseID), err)
 	}
 	return true, nil
 }
 
 // Enrollments returns the user's enrollments in the order they enrolled,
 // reading the per-user index and then each enrollment by _id.
-func (s *ProgressStore) Enrollments(ctx context.Context, userID string) ([]*Enrollment, error) {
+func (s *Store) Enrollments(ctx context.Context, userID string) ([]*Enrollment, error) {
 	var idx struct {
 		CourseIDs []string `bson:"course_ids"`
 	}
@@ -174,7 +173,7 @@ func (s *ProgressStore) Enrollments(ctx context.Context, userID string) ([]*Enro
 		return []*Enrollment{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("courses: read enrollments of %s: %w", userID, err)
+		return nil, fmt.Errorf("enrollments: read enrollments of %s: %w", userID, err)
 	}
 	list := make([]*Enrollment, 0, len(idx.CourseIDs))
 	for _, courseID := range idx.CourseIDs {
@@ -194,7 +193,7 @@ func (s *ProgressStore) Enrollments(ctx context.Context, userID string) ([]*Enro
 // time (clamped to the server clock; zero means now). Completing a lesson
 // again, in any order, concurrently or as a replay, changes nothing: the
 // earliest completion time is kept with $min in one atomic update.
-func (s *ProgressStore) CompleteLesson(ctx context.Context, userID, courseID, lessonID string, at time.Time) (*Enrollment, error) {
+func (s *Store) CompleteLesson(ctx context.Context, userID, courseID, lessonID string, at time.Time) (*Enrollment, error) {
 	course, err := s.catalog.Get(ctx, courseID)
 	if err != nil {
 		return nil, err
@@ -202,7 +201,7 @@ func (s *ProgressStore) CompleteLesson(ctx context.Context, userID, courseID, le
 	if !course.HasLesson(lessonID) {
 		return nil, errLessonNotFound
 	}
-	now := serverNow()
+	now := database.Now()
 	at = clampTime(at, now)
 	e, err := s.update(ctx, bson.M{"_id": enrollmentID(userID, courseID)}, bson.M{
 		"$min": bson.M{"completed_lessons." + fieldKey(lessonID): at},
@@ -226,12 +225,12 @@ func (s *ProgressStore) CompleteLesson(ctx context.Context, userID, courseID, le
 // the update is guarded by the ids already applied, so a replay (an
 // offline submission resent, a crash before the sync record) returns the
 // standing unchanged. Not enrolled → forbidden.
-func (s *ProgressStore) RecordQuizAttempt(ctx context.Context, userID string, a lontar.QuizAttempt) (lontar.QuizResult, error) {
+func (s *Store) RecordQuizAttempt(ctx context.Context, userID string, a lontar.QuizAttempt) (lontar.QuizResult, error) {
 	if a.AttemptID == "" || a.QuizID == "" || a.CourseID == "" {
-		return lontar.QuizResult{}, fmt.Errorf("courses: quiz attempt without attempt, quiz or course id")
+		return lontar.QuizResult{}, fmt.Errorf("enrollments: quiz attempt without attempt, quiz or course id")
 	}
 	id := enrollmentID(userID, a.CourseID)
-	now := serverNow()
+	now := database.Now()
 	at := clampTime(a.At, now)
 	q := "quiz_results." + fieldKey(a.QuizID)
 	notApplied := bson.M{"_id": id, "applied_attempts": bson.M{"$ne": a.AttemptID}}
@@ -242,7 +241,7 @@ func (s *ProgressStore) RecordQuizAttempt(ctx context.Context, userID string, a 
 	// only the counters are applied.
 	firstFilter := bson.M{"_id": id, "applied_attempts": bson.M{"$ne": a.AttemptID}, q + ".first_score": bson.M{"$exists": false}}
 	if _, err := s.enrollments.UpdateOne(ctx, firstFilter, bson.M{"$set": bson.M{q + ".first_score": a.Score}}); err != nil {
-		return lontar.QuizResult{}, fmt.Errorf("courses: record attempt %s in %s: %w", a.AttemptID, id, err)
+		return lontar.QuizResult{}, fmt.Errorf("enrollments: record attempt %s in %s: %w", a.AttemptID, id, err)
 	}
 
 	set := bson.M{q + ".quiz_id": a.QuizID, q + ".last_score": a.Score, "updated_at": now}
@@ -288,13 +287,13 @@ func (s *ProgressStore) RecordQuizAttempt(ctx context.Context, userID string, a 
 
 // SetCertificateCode records the certificate issued for the enrollment;
 // the first code recorded stays.
-func (s *ProgressStore) SetCertificateCode(ctx context.Context, userID, courseID, code string) error {
+func (s *Store) SetCertificateCode(ctx context.Context, userID, courseID, code string) error {
 	id := enrollmentID(userID, courseID)
 	_, err := s.enrollments.UpdateOne(ctx,
 		bson.M{"_id": id, "certificate_code": bson.M{"$exists": false}},
 		bson.M{"$set": bson.M{"certificate_code": code}})
 	if err != nil {
-		return fmt.Errorf("courses: set certificate of %s: %w", id, err)
+		return fmt.Errorf("enrollments: set certificate of %s: %w", id, err)
 	}
 	return nil
 }
@@ -304,7 +303,7 @@ func (s *ProgressStore) SetCertificateCode(ctx context.Context, userID, courseID
 // is when that happened (the latest of those completions), not when the
 // server heard of it, so offline progress keeps its dates. The update is
 // guarded by completed_at not existing: concurrent callers set it once.
-func (s *ProgressStore) maybeComplete(ctx context.Context, e *Enrollment, course *Course) error {
+func (s *Store) maybeComplete(ctx context.Context, e *Enrollment, course *courses.Course) error {
 	if e.CompletedAt != nil {
 		return nil
 	}
@@ -325,7 +324,7 @@ func (s *ProgressStore) maybeComplete(ctx context.Context, e *Enrollment, course
 	if s.finals != nil {
 		quizID, ok, err := s.finals.FinalQuizID(ctx, course.ID)
 		if err != nil {
-			return fmt.Errorf("courses: final quiz of %s: %w", course.ID, err)
+			return fmt.Errorf("enrollments: final quiz of %s: %w", course.ID, err)
 		}
 		if ok {
 			if !e.QuizResults[quizID].Passed {
@@ -339,7 +338,7 @@ func (s *ProgressStore) maybeComplete(ctx context.Context, e *Enrollment, course
 	res, err := s.enrollments.UpdateOne(ctx, bson.M{"_id": e.ID, "completed_at": bson.M{"$exists": false}},
 		bson.M{"$set": bson.M{"completed_at": doneAt}})
 	if err != nil {
-		return fmt.Errorf("courses: complete %s: %w", e.ID, err)
+		return fmt.Errorf("enrollments: complete %s: %w", e.ID, err)
 	}
 	if res.ModifiedCount == 1 {
 		e.CompletedAt = &doneAt
@@ -355,7 +354,7 @@ func (s *ProgressStore) maybeComplete(ctx context.Context, e *Enrollment, course
 }
 
 // update applies one atomic update and returns the document after it.
-func (s *ProgressStore) update(ctx context.Context, filter, update bson.M) (*Enrollment, error) {
+func (s *Store) update(ctx context.Context, filter, update bson.M) (*Enrollment, error) {
 	var e Enrollment
 	err := s.enrollments.FindOneAndUpdate(ctx, filter, update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&e)
@@ -363,15 +362,11 @@ func (s *ProgressStore) update(ctx context.Context, filter, update bson.M) (*Enr
 		return nil, err
 	}
 	if err != nil {
-		return nil, fmt.Errorf("courses: update enrollment %v: %w", filter["_id"], err)
+		return nil, fmt.Errorf("enrollments: update enrollment %v: %w", filter["_id"], err)
 	}
 	e.unescapeKeys()
 	return &e, nil
 }
-
-// serverNow is the server's clock at the store's precision (milliseconds),
-// so a time read back equals the time written.
-func serverNow() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
 // maxEventAge is how far back a client's time is believed.
 const maxEventAge = 30 * 24 * time.Hour

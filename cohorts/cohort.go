@@ -1,7 +1,9 @@
-package courses
+// Package cohorts holds trainers' classes: cohorts of courses that
+// learners join with a code shared on WhatsApp or are imported into from
+// a CSV file, and the roster on which trainers follow them.
+package cohorts
 
 import (
-	"crypto/rand"
 	"strings"
 	"time"
 
@@ -53,8 +55,8 @@ func (in *CohortInput) Validate() error {
 	return nil
 }
 
-// normalise trims the name and drops repeated course ids.
-func (in *CohortInput) normalise() {
+// normalize trims the name and drops repeated course ids.
+func (in *CohortInput) normalize() {
 	in.Name = strings.TrimSpace(in.Name)
 	in.Region = strings.TrimSpace(in.Region)
 	seen := make(map[string]bool, len(in.CourseIDs))
@@ -138,26 +140,11 @@ const joinCodeLen = 8
 // newJoinCode returns 8 random characters of joinAlphabet (31^8 ≈ 8.5e11
 // codes, so guessing one is hopeless and collisions are rare; the store
 // still retries on one).
-func newJoinCode() string {
-	var b [joinCodeLen]byte
-	var buf [32]byte
-	n := 0
-	for n < joinCodeLen {
-		_, _ = rand.Read(buf[:])
-		for _, r := range buf {
-			// 248 = 8·31: rejecting the rest keeps every character equally likely.
-			if r < 248 && n < joinCodeLen {
-				b[n] = joinAlphabet[int(r)%len(joinAlphabet)]
-				n++
-			}
-		}
-	}
-	return string(b[:])
-}
+func newJoinCode() string { return lontar.RandomCode(joinAlphabet, joinCodeLen) }
 
-// normaliseJoinCode accepts a code as people type it: any case, with or
+// normalizeJoinCode accepts a code as people type it: any case, with or
 // without the dash or spaces. ok is false for anything that cannot be a code.
-func normaliseJoinCode(s string) (code string, ok bool) {
+func normalizeJoinCode(s string) (code string, ok bool) {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(s) {
 		switch {

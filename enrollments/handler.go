@@ -1,0 +1,174 @@
+package enrollments
+
+import (
+	"encoding/json"
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"lontar"
+	"lontar/httpapi"
+)
+
+// Handler serves enrollment, progress and offline sync.
+type Handler struct {
+	progress *Store
+	syncer   *Syncer
+}
+
+// NewHandler returns the handler.
+func NewHandler(progress *Store, syncer *Syncer) *Handler {
+	return &Handler{progress: progress, syncer: syncer}
+}
+
+// Register adds the routes, relative to /api/v1.
+func (h *Handler) Register(api fiber.Router) {
+	api.Post("/courses/:id/enroll", h.enroll)                           // learner
+	api.Post("/courses/:id/lessons/:lesson/complete", h.completeLesson) // enrolled learner
+	api.Get("/me/enrollments", h.myEnrollments)
+	api.Get("/me/enrollments/:course", h.myEnrollment)
+	api.Post("/sync", h.sync)
+}
+
+type syncRequest struct {
+	Events []json.RawMessage `json:"events" validate:"required"`
+}
+
+type syncResultView struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// errTooManyEvents answers a batch over MaxSyncEvents with too_large
+// (413) rather than validation_failed: the client's remedy is the one for
+// an oversized body, send fewer events at once, and it can tell that
+// from the status alone.
+var errTooManyEvents = lontar.NewError(lontar.ETooLarge,
+	"Paling banyak 500 peristiwa per sinkronisasi.", "At most 500 events per sync.")
+
+func (h *Handler) enroll(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c, lontar.RoleLearner)
+	if err != nil {
+		return err
+	}
+	lang, all, err := httpapi.LangParam(c)
+	if err != nil {
+		return err
+	}
+	e, created, err := h.progress.Enroll(c.UserContext(), caller.UserID, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusOK
+	if created {
+		status = fiber.StatusCreated
+	}
+	v, err := h.progress.View(c.UserContext(), e, lang, all)
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(v)
+}
+
+func (h *Handler) completeLesson(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	lang, all, err := httpapi.LangParam(c)
+	if err != nil {
+		return err
+	}
+	e, err := h.progress.CompleteLesson(c.UserContext(), caller.UserID, c.Params("id"), pathParam(c, "lesson"), time.Time{})
+	if err != nil {
+		return err
+	}
+	v, err := h.progress.View(c.UserContext(), e, lang, all)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (h *Handler) myEnrollments(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	lang, all, err := httpapi.LangParam(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.progress.Enrollments(c.UserContext(), caller.UserID)
+	if err != nil {
+		return err
+	}
+	views := make([]EnrollmentView, 0, len(list))
+	for _, e := range list {
+		v, err := h.progress.View(c.UserContext(), e, lang, all)
+		if err != nil {
+			return err
+		}
+		views = append(views, v)
+	}
+	return c.JSON(views)
+}
+
+func (h *Handler) myEnrollment(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	lang, all, err := httpapi.LangParam(c)
+	if err != nil {
+		return err
+	}
+	e, err := h.progress.Enrollment(c.UserContext(), caller.UserID, c.Params("course"))
+	if err != nil {
+		return err
+	}
+	v, err := h.progress.View(c.UserContext(), e, lang, all)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (h *Handler) sync(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	var in syncRequest
+	if err := httpapi.BindJSON(c, &in); err != nil {
+		return err
+	}
+	if len(in.Events) > MaxSyncEvents {
+		return errTooManyEvents
+	}
+	results, err := h.syncer.Apply(c.UserContext(), caller, in.Events)
+	if err != nil {
+		return err
+	}
+	lang := httpapi.Lang(c)
+	out := make([]syncResultView, len(results))
+	for i, r := range results {
+		out[i] = syncResultView{ID: r.ID, Status: r.Status}
+		if r.Reason != nil {
+			out[i].Reason = r.Reason.In(lang)
+		}
+	}
+	return c.JSON(fiber.Map{"results": out})
+}
+
+// pathParam returns a route parameter percent-decoded (Fiber leaves them
+// as sent), since lesson ids may hold characters a client must escape.
+func pathParam(c *fiber.Ctx, name string) string {
+	v := c.Params(name)
+	if u, err := url.PathUnescape(v); err == nil {
+		return u
+	}
+	return v
+}

@@ -1,0 +1,262 @@
+// Package coursetest sets up, for tests, published courses and the
+// features learners use on them (enrollments, offline sync, cohorts), on a
+// fresh database behind the real HTTP app (package apitest).
+package coursetest
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"maps"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"lontar"
+	"lontar/cohorts"
+	"lontar/courses"
+	"lontar/enrollments"
+	"lontar/internal/apitest"
+	"lontar/internal/mongotest"
+)
+
+// Publish writes c as the draft (creating or replacing it) and publishes
+// it through the real store, as a trainer's publish does.
+func Publish(ctx context.Context, s *courses.Store, c *courses.Course) (*courses.Course, error) {
+	d := *c
+	if d.Institution == "" {
+		d.Institution = "test"
+	}
+	d.Status = courses.StatusDraft
+	existing, err := s.Draft(ctx, c.ID)
+	if err == nil {
+		d.Version = existing.Version
+		d.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
+		if err := s.ReplaceDraft(ctx, &d, existing.UpdatedAt); err != nil {
+			return nil, err
+		}
+	} else {
+		d.Version = 0
+		d.CreatedAt = time.Now().UTC().Truncate(time.Millisecond)
+		d.UpdatedAt = d.CreatedAt
+		if err := s.CreateDraft(ctx, &d); err != nil {
+			return nil, err
+		}
+	}
+	return s.Publish(ctx, c.ID)
+}
+
+// NewCatalog returns a catalogue on db and a function that publishes a
+// course through the real store, returning the published version.
+func NewCatalog(db *mongo.Database) (*courses.Store, *courses.Catalog, func(testing.TB, *courses.Course) *courses.Course) {
+	store := courses.NewStore(db)
+	catalog := courses.NewCatalog(store)
+	return store, catalog, func(t testing.TB, c *courses.Course) *courses.Course {
+		t.Helper()
+		pub, err := Publish(context.Background(), store, c)
+		if err != nil {
+			t.Fatalf("publish %s: %v", c.ID, err)
+		}
+		catalog.Invalidate()
+		c.Version = pub.Version
+		return pub
+	}
+}
+
+// Fixture is one test's app with the enrollment, sync and cohort routes,
+// their stores, and fakes for the features they reach through one-method
+// interfaces (accounts, quizzes).
+type Fixture struct {
+	Env         *apitest.Env
+	Catalog     *courses.Catalog
+	Enrollments *enrollments.Store
+	Syncer      *enrollments.Syncer
+	Cohorts     *cohorts.Store
+	People      *FakePeople
+	Finals      *FakeFinals
+	publish     func(testing.TB, *courses.Course) *courses.Course
+}
+
+// New returns a Fixture whose syncer applies lesson_completed and the
+// given other event types.
+func New(t testing.TB, appliers map[string]lontar.SyncApplier) *Fixture {
+	t.Helper()
+	env := apitest.New(t)
+	_, catalog, publish := NewCatalog(env.DB)
+	f := &Fixture{Env: env, Catalog: catalog, publish: publish, People: NewFakePeople(),
+		Finals: &FakeFinals{m: map[string]string{}}}
+	f.Enrollments = enrollments.NewStore(env.DB, catalog, f.People, f.Finals)
+	all := map[string]lontar.SyncApplier{enrollments.EventLessonCompleted: enrollments.LessonCompletions(f.Enrollments)}
+	maps.Copy(all, appliers)
+	f.Syncer = enrollments.NewSyncer(env.DB, all)
+	f.Cohorts = cohorts.NewStore(env.DB, catalog, f.Enrollments, f.People, "https://lontar.example/")
+	ctx := mongotest.Context(t)
+	for _, ensure := range []func(context.Context) error{f.Enrollments.EnsureIndexes, f.Syncer.EnsureIndexes, f.Cohorts.EnsureIndexes} {
+		if err := ensure(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enrollments.NewHandler(f.Enrollments, f.Syncer).Register(env.API())
+	cohorts.NewHandler(f.Cohorts, catalog, f.Enrollments, f.People).Register(env.API())
+	return f
+}
+
+// Publish publishes c (again) and returns the published version.
+func (f *Fixture) Publish(t testing.TB, c *courses.Course) *courses.Course {
+	t.Helper()
+	return f.publish(t, c)
+}
+
+// MustCourse publishes a course of the institution with one module per
+// group of lesson ids ("a,b" "c" → two modules).
+func (f *Fixture) MustCourse(t testing.TB, id, institution string, modules ...string) *courses.Course {
+	t.Helper()
+	c := &courses.Course{ID: id, Institution: institution, Topic: "other",
+		Title: lontar.T("Kursus "+id, "Course "+id), Summary: lontar.T("Ringkasan", "Summary")}
+	for i, m := range modules {
+		mod := courses.Module{ID: fmt.Sprintf("m%d", i+1), Title: lontar.T("Modul", "Module")}
+		for _, l := range strings.Split(m, ",") {
+			mod.Lessons = append(mod.Lessons, courses.Lesson{ID: l, Title: lontar.T("Materi "+l, "Lesson "+l),
+				Body: lontar.T("Isi materi "+l+".", "Body of lesson "+l+"."), EstMinutes: 5})
+		}
+		c.Modules = append(c.Modules, mod)
+	}
+	return f.publish(t, c)
+}
+
+// User makes a user known to accounts (the fake) and returns their id and
+// a token.
+func (f *Fixture) User(t testing.TB, role lontar.Role, institution string) (string, string) {
+	t.Helper()
+	id := "u" + strings.ToLower(rand.Text()[:10])
+	f.People.Add(lontar.Person{UserID: id, Name: "Ina " + id, Phone: "+62812" + fmt.Sprint(f.People.Len()+10000000),
+		Profile: lontar.Profile{BusinessName: "Sei Ina", Sector: "kuliner", Region: "5371", Gender: "f"}})
+	return id, f.Env.Token(t, lontar.Caller{UserID: id, Name: "Ina " + id, Role: role, Institution: institution})
+}
+
+// Learner is User with the learner role.
+func (f *Fixture) Learner(t testing.TB) (string, string) { return f.User(t, lontar.RoleLearner, "") }
+
+// Enroll enrolls the token's learner through the API.
+func (f *Fixture) Enroll(t testing.TB, token, courseID string) {
+	t.Helper()
+	if r := f.Env.Do(t, http.MethodPost, "/api/v1/courses/"+courseID+"/enroll", token, nil); r.Status != http.StatusCreated {
+		t.Fatalf("enroll: %d %s", r.Status, r.Body)
+	}
+}
+
+// Complete completes a lesson through the API and returns the enrollment.
+func (f *Fixture) Complete(t testing.TB, token, courseID, lesson string) EnrollmentJSON {
+	t.Helper()
+	r := f.Env.Do(t, http.MethodPost, "/api/v1/courses/"+courseID+"/lessons/"+lesson+"/complete", token, nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("complete %s: %d %s", lesson, r.Status, r.Body)
+	}
+	var e EnrollmentJSON
+	r.JSON(t, &e)
+	return e
+}
+
+// MyEnrollment reads the token's learner's enrollment through the API.
+func (f *Fixture) MyEnrollment(t testing.TB, token, courseID string) EnrollmentJSON {
+	t.Helper()
+	r := f.Env.Do(t, http.MethodGet, "/api/v1/me/enrollments/"+courseID, token, nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("GET enrollment: %d %s", r.Status, r.Body)
+	}
+	var e EnrollmentJSON
+	r.JSON(t, &e)
+	return e
+}
+
+// EnrollmentJSON is an enrollment as the API returns it.
+type EnrollmentJSON struct {
+	CourseID         string                       `json:"course_id"`
+	CourseTitle      any                          `json:"course_title"`
+	Percent          int                          `json:"percent"`
+	LessonsDone      int                          `json:"lessons_done"`
+	LessonsTotal     int                          `json:"lessons_total"`
+	CompletedLessons map[string]time.Time         `json:"completed_lessons"`
+	ResumeLessonID   string                       `json:"resume_lesson_id"`
+	QuizResults      map[string]lontar.QuizResult `json:"quiz_results"`
+	CohortIDs        []string                     `json:"cohort_ids"`
+	CompletedAt      *time.Time                   `json:"completed_at"`
+	CertificateCode  *string                      `json:"certificate_code"`
+}
+
+// FakePeople stands in for *accounts.Store as People and Participants.
+type FakePeople struct {
+	mu      sync.Mutex
+	byID    map[string]lontar.Person
+	byPhone map[string]string
+}
+
+// NewFakePeople returns an empty FakePeople.
+func NewFakePeople() *FakePeople {
+	return &FakePeople{byID: map[string]lontar.Person{}, byPhone: map[string]string{}}
+}
+
+// Add registers a person.
+func (p *FakePeople) Add(person lontar.Person) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.byID[person.UserID] = person
+	p.byPhone[person.Phone] = person.UserID
+}
+
+// Len is the number of people known.
+func (p *FakePeople) Len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.byID)
+}
+
+// Person returns a known person or not_found.
+func (p *FakePeople) Person(_ context.Context, userID string) (lontar.Person, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	person, ok := p.byID[userID]
+	if !ok {
+		return lontar.Person{}, lontar.NotFound("Pengguna", "User")
+	}
+	return person, nil
+}
+
+// EnsureParticipant returns the person with the phone, or registers them
+// with an activation code.
+func (p *FakePeople) EnsureParticipant(_ context.Context, person lontar.Person) (string, string, bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if id, ok := p.byPhone[person.Phone]; ok {
+		return id, "", false, nil
+	}
+	person.UserID = "imp" + strings.ToLower(rand.Text()[:10])
+	p.byID[person.UserID] = person
+	p.byPhone[person.Phone] = person.UserID
+	return person.UserID, "ACT-" + rand.Text()[:6], true, nil
+}
+
+// FakeFinals stands in for the quizzes feature's final quizzes.
+type FakeFinals struct {
+	mu sync.Mutex
+	m  map[string]string // course → final quiz
+}
+
+// Set makes quizID the final quiz of the course.
+func (f *FakeFinals) Set(courseID, quizID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.m[courseID] = quizID
+}
+
+// FinalQuizID returns the course's final quiz, if one was set.
+func (f *FakeFinals) FinalQuizID(_ context.Context, courseID string) (string, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	q, ok := f.m[courseID]
+	return q, ok, nil
+}
