@@ -32,11 +32,11 @@ type Cohort struct {
 
 // CohortInput is the body of POST /cohorts.
 type CohortInput struct {
-	Name      string   `json:"name" validate:"required,max=120"`
-	CourseIDs []string `json:"course_ids" validate:"required,min=1,max=20,dive,required,max=100"`
-	StartsOn  string   `json:"starts_on" validate:"required,datetime=2006-01-02"`
-	EndsOn    string   `json:"ends_on" validate:"required,datetime=2006-01-02"`
-	Region    string   `json:"region" validate:"required"`
+	Name      string   `json:"name" validate:"required,max=120" label:"Nama kelas|Class name"`
+	CourseIDs []string `json:"course_ids" validate:"required,min=1,max=20,dive,required,max=100" label:"Kursus|Course"`
+	StartsOn  string   `json:"starts_on" validate:"required,datetime=2006-01-02" label:"Tanggal mulai|Start date"`
+	EndsOn    string   `json:"ends_on" validate:"required,datetime=2006-01-02" label:"Tanggal selesai|End date"`
+	Region    string   `json:"region" validate:"required" label:"Wilayah|Region|choice"`
 }
 
 // Validate checks the rules tags cannot say.

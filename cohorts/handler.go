@@ -39,7 +39,7 @@ func (h *Handler) Register(api fiber.Router) {
 }
 
 type joinRequest struct {
-	Code string `json:"code" validate:"required,max=32"`
+	Code string `json:"code" validate:"required,max=32" label:"Kode kelas|Class code"`
 }
 
 type importResultView struct {

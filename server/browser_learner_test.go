@@ -168,7 +168,7 @@ func TestBrowserLearnerJourney(t *testing.T) {
 		eval(`document.activeElement.id`, &focused),
 	)
 	if !strings.HasPrefix(text, "Nama lengkap") {
-		t.Errorf("name error = %q, want it to name the field", text)
+		t.Fatalf("name error = %q, want it to name the field", text)
 	}
 	if focused != "f-name" {
 		t.Fatalf("focus after a failed submit is on %q, want the first wrong field", focused)
