@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lontar"
+	"lontar/enrollments"
 	"lontar/regions"
 )
 
@@ -116,7 +117,10 @@ type RosterEntry struct {
 	Region       string         `json:"region"`
 	Gender       string         `json:"gender,omitempty"`
 	JoinedAt     time.Time      `json:"joined_at"`
-	Courses      []RosterCourse `json:"courses"`
+	// LastSeenAt is the learner's latest activity: a sync, a lesson or a quiz.
+	LastSeenAt *time.Time `json:"last_seen_at"`
+	enrollments.Activity
+	Courses []RosterCourse `json:"courses"`
 }
 
 // RosterCourse is a roster learner's progress in one of the cohort's courses.

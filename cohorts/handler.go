@@ -77,8 +77,9 @@ func (h *Handler) createCohort(c *fiber.Ctx) error {
 }
 
 // cohortInstitution checks that every course is published and that the
-// caller may run it, and returns the institution the cohort belongs to:
-// a trainer's own; for an admin, the courses' (which must be one).
+// caller may run it (their institution's, or the shared curriculum), and
+// returns the institution the cohort belongs to: a trainer's own; for an
+// admin, the courses' (which must be one, the shared ones aside).
 func (h *Handler) cohortInstitution(ctx context.Context, caller *lontar.Caller, courseIDs []string) (string, error) {
 	if caller.Role == lontar.RoleTrainer && caller.Institution == "" {
 		return "", lontar.ErrForbidden
@@ -94,6 +95,9 @@ func (h *Handler) cohortInstitution(ctx context.Context, caller *lontar.Caller, 
 		if err != nil {
 			return "", err
 		}
+		if course.Shared() {
+			continue // the shared curriculum serves every institution's classes
+		}
 		if caller.Role == lontar.RoleTrainer && course.Institution != caller.Institution {
 			return "", lontar.ErrForbidden
 		}
@@ -107,6 +111,9 @@ func (h *Handler) cohortInstitution(ctx context.Context, caller *lontar.Caller, 
 	}
 	if caller.Role == lontar.RoleTrainer {
 		return caller.Institution, nil
+	}
+	if institution == "" {
+		return courses.SeedInstitution, nil
 	}
 	return institution, nil
 }

@@ -294,6 +294,10 @@ func (s *Store) Roster(ctx context.Context, c *Cohort) ([]RosterEntry, error) {
 		entry := RosterEntry{UserID: userID, Name: m.Name, Phone: m.Phone, BusinessName: m.BusinessName,
 			Sector: m.Sector, Region: m.Region, Gender: m.Gender, JoinedAt: m.JoinedAt,
 			Courses: make([]RosterCourse, 0, len(c.CourseIDs))}
+		if entry.Activity, err = s.enrollments.Activity(ctx, userID); err != nil {
+			return nil, err
+		}
+		entry.LastSeenAt = entry.LastSyncAt
 		for i, courseID := range c.CourseIDs {
 			rc := RosterCourse{CourseID: courseID, CompletedLessons: map[string]time.Time{},
 				QuizResults: map[string]lontar.QuizResult{}}
@@ -307,6 +311,10 @@ func (s *Store) Roster(ctx context.Context, c *Cohort) ([]RosterEntry, error) {
 				rc.Enrolled = true
 				rc.Percent, rc.LessonsDone, rc.LessonsTotal = p.Percent, p.Done, p.Total
 				rc.CompletedAt = e.CompletedAt
+				if entry.LastSeenAt == nil || e.UpdatedAt.After(*entry.LastSeenAt) {
+					seen := e.UpdatedAt
+					entry.LastSeenAt = &seen
+				}
 				if p.Completed != nil {
 					rc.CompletedLessons = p.Completed
 				}

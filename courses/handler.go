@@ -29,6 +29,7 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Put("/courses/:id", h.update)
 	api.Get("/courses/:id/draft", h.draft)
 	api.Post("/courses/:id/publish", h.publish)
+	api.Post("/courses/:id/copy", h.copy) // trainer, admin: a shared or own course
 	api.Get("/courses/:id/lessons/:lesson_id", h.lesson)
 }
 
@@ -177,6 +178,41 @@ func (h *Handler) create(c *fiber.Ctx) error {
 	in.apply(co)
 	now := h.store.now().UTC().Truncate(1e6)
 	co.CreatedAt, co.UpdatedAt = now, now
+	if err := h.store.CreateDraft(c.UserContext(), co); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(co)
+}
+
+// copy makes a new draft in the caller's institution from a published
+// course of the shared curriculum (or of their own institution), for the
+// trainer to adapt: same modules, lessons and Markdown, new course id.
+func (h *Handler) copy(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	src, err := h.catalog.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if caller.Role == lontar.RoleTrainer && !src.Shared() && src.Institution != caller.Institution {
+		return lontar.ErrForbidden
+	}
+	inst := caller.Institution
+	if inst == "" {
+		return lontar.FieldErrors(map[string]lontar.Text{"institution": lontar.T("Institusi wajib diisi.", "The institution is required.")})
+	}
+	now := h.store.now().UTC().Truncate(1e6)
+	co := &Course{ID: newID("c"), Institution: inst, Authors: []string{caller.UserID}, Status: StatusDraft,
+		Topic: src.Topic, Level: src.Level, Title: src.Title, Summary: src.Summary, CreatedAt: now, UpdatedAt: now}
+	for _, m := range src.Modules {
+		mod := Module{ID: m.ID, Title: m.Title}
+		for _, l := range m.Lessons {
+			mod.Lessons = append(mod.Lessons, Lesson{ID: l.ID, Title: l.Title, Body: l.Body, EstMinutes: l.EstMinutes})
+		}
+		co.Modules = append(co.Modules, mod)
+	}
 	if err := h.store.CreateDraft(c.UserContext(), co); err != nil {
 		return err
 	}

@@ -32,7 +32,10 @@ func (h *Handler) Register(api fiber.Router) {
 }
 
 type syncRequest struct {
-	Events []json.RawMessage `json:"events" validate:"required"`
+	Events []json.RawMessage `json:"events" validate:"required" label:"Peristiwa|Events"`
+	// Pending is how many events were waiting on the phone when it sent
+	// this batch (this batch included); absent means just this batch.
+	Pending *int `json:"pending" validate:"omitempty,min=0,max=1000000" label:"Jumlah menunggu|Pending count"`
 }
 
 type syncResultView struct {
@@ -150,6 +153,13 @@ func (h *Handler) sync(c *fiber.Ctx) error {
 	}
 	results, err := h.syncer.Apply(c.UserContext(), caller, in.Events)
 	if err != nil {
+		return err
+	}
+	pending := len(in.Events)
+	if in.Pending != nil && *in.Pending > pending {
+		pending = *in.Pending
+	}
+	if err := h.progress.RecordSync(c.UserContext(), caller.UserID, pending, time.Now()); err != nil {
 		return err
 	}
 	lang := httpapi.Lang(c)
