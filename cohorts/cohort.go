@@ -109,14 +109,14 @@ type CohortMember struct {
 
 // RosterEntry is one learner of a cohort with their progress per course.
 type RosterEntry struct {
-	UserID       string         `json:"user_id"`
-	Name         string         `json:"name"`
-	Phone        string         `json:"phone"`
-	BusinessName string         `json:"business_name"`
-	Sector       string         `json:"sector"`
-	Region       string         `json:"region"`
-	Gender       string         `json:"gender,omitempty"`
-	JoinedAt     time.Time      `json:"joined_at"`
+	UserID       string    `json:"user_id"`
+	Name         string    `json:"name"`
+	Phone        string    `json:"phone"`
+	BusinessName string    `json:"business_name"`
+	Sector       string    `json:"sector"`
+	Region       string    `json:"region"`
+	Gender       string    `json:"gender,omitempty"`
+	JoinedAt     time.Time `json:"joined_at"`
 	// LastSeenAt is the learner's latest activity: a sync, a lesson or a quiz.
 	LastSeenAt *time.Time `json:"last_seen_at"`
 	enrollments.Activity
