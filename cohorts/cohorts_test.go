@@ -353,3 +353,32 @@ func TestImportParticipants(t *testing.T) {
 		})
 	}
 }
+
+// A join link says which class invites its holder before they sign up,
+// and nothing about the class's people.
+func TestInvitationPreview(t *testing.T) {
+	f := newFixture(t)
+	course := f.MustCourse(t, "jualan", "inst-a", "l1")
+	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
+	cohort := mustCohort(t, f, trainer, cohortBody([]string{course.ID}, today(0), today(10)))
+	r := f.Env.Do(t, http.MethodGet, "/api/v1/join/"+strings.ToLower(cohort.JoinCode), "", nil)
+	var got struct {
+		Name    string `json:"name"`
+		Ended   bool   `json:"ended"`
+		Courses []struct {
+			ID, Title string
+		} `json:"courses"`
+	}
+	r.JSON(t, &got)
+	if r.Status != http.StatusOK || got.Name != "UMKM Oebobo Mei" || got.Ended || len(got.Courses) != 1 || got.Courses[0].ID != course.ID || got.Courses[0].Title == "" {
+		t.Fatalf("preview: %d %s", r.Status, r.Body)
+	}
+	for _, secret := range []string{"join_code", "members", "created_by", cohort.JoinCode} {
+		if strings.Contains(string(r.Body), secret) {
+			t.Errorf("preview shows %s: %s", secret, r.Body)
+		}
+	}
+	if r := f.Env.Do(t, http.MethodGet, "/api/v1/join/ZZZZ-ZZZZ", "", nil); r.Status != http.StatusNotFound {
+		t.Errorf("unknown code: %d %s", r.Status, r.Body)
+	}
+}

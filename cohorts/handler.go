@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"mime"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -33,6 +34,7 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Post("/cohorts", h.createCohort) // trainer, admin
 	api.Get("/cohorts", h.listCohorts)   // trainer (own institution), admin
 	api.Post("/cohorts/join", h.joinCohort)
+	api.Get("/join/:code", h.invitation)                               // anyone holding the code: which class invites them
 	api.Get("/cohorts/:id", h.getCohort)                               // the cohort's trainers, admin
 	api.Get("/cohorts/:id/roster", h.roster)                           // the cohort's trainers, admin
 	api.Post("/cohorts/:id/participants/import", h.importParticipants) // the cohort's trainers, admin
@@ -210,6 +212,45 @@ func (h *Handler) joinCohort(c *fiber.Ctx) error {
 		}
 	}
 	return c.JSON(fiber.Map{"cohort": h.cohorts.View(cohort), "enrollments": views})
+}
+
+// InvitationPreview is what a join link shows before anyone signs up:
+// the class and its courses, nothing about its people or trainers.
+type InvitationPreview struct {
+	Name        string          `json:"name"`
+	Institution string          `json:"institution"`
+	StartsOn    string          `json:"starts_on"`
+	EndsOn      string          `json:"ends_on"`
+	Ended       bool            `json:"ended"`
+	Courses     []PreviewCourse `json:"courses"`
+}
+
+// PreviewCourse is one course of an InvitationPreview.
+type PreviewCourse struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+func (h *Handler) invitation(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	cohort, err := h.cohorts.ByCode(ctx, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	lang := httpapi.Lang(c)
+	out := InvitationPreview{Name: cohort.Name, Institution: cohort.Institution, StartsOn: cohort.StartsOn,
+		EndsOn: cohort.EndsOn, Ended: cohort.ended(time.Now()), Courses: []PreviewCourse{}}
+	for _, id := range cohort.CourseIDs {
+		course, err := h.catalog.Get(ctx, id)
+		if lontar.IsCode(err, lontar.ENotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		out.Courses = append(out.Courses, PreviewCourse{ID: id, Title: course.Title.In(lang)})
+	}
+	return c.JSON(out)
 }
 
 func (h *Handler) importParticipants(c *fiber.Ctx) error {

@@ -287,3 +287,51 @@ func TestBrowserLearnerJourney(t *testing.T) {
 		t.Fatalf("API requests failed on the happy path: %v", f)
 	}
 }
+
+// A weaver opens a join link from WhatsApp: it says which class invites
+// her, "Daftar" is the main button, and after registering she is in the
+// class with a confirmation and the class's course on her home screen.
+func TestBrowserJoinLink(t *testing.T) {
+	ctx := browser(t)
+	srv := startServer(t, map[string]string{
+		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
+	admin := login(t, srv, "081300000001", "admin-lontar-kupang")
+	srv.do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
+		"password": "politeknik-kupang", "role": "trainer", "institution": "undana"})
+	trainer := login(t, srv, "081300000002", "politeknik-kupang")
+	r := srv.do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Penenun Oesapa", "course_ids": []string{"konten-kreatif"},
+		"starts_on": "2026-01-01", "ends_on": "2099-12-31", "region": "5371040"})
+	var cohort struct {
+		JoinCode string `json:"join_code"`
+	}
+	r.json(t, &cohort)
+	must := steps(t, ctx)
+	var text, primary string
+	must("open the link",
+		chromedp.Navigate(srv.URL+"/join/"+cohort.JoinCode),
+		visible(`.invite h1`),
+		chromedp.Text(`.page`, &text, chromedp.ByQuery),
+		chromedp.Text(`a.btn.primary`, &primary, chromedp.ByQuery),
+	)
+	if !strings.Contains(text, "Penenun Oesapa") || !strings.Contains(text, "Konten kreatif") || !strings.Contains(primary, "Daftar") {
+		t.Fatalf("join page %q, main button %q", text, primary)
+	}
+	screenshot(t, ctx, "join-link")
+	must("register from the link",
+		click(`a.btn.primary`),
+		visible(`#f-name`),
+		chromedp.WaitReady(`#f-region option[value="5371040"]`, chromedp.ByQuery),
+		fill(`#f-name`, "Yuliana Nenobais"),
+		fill(`#f-phone`, "081234567001"),
+		fill(`#f-password`, "tenun-buna-oesapa"),
+		setValue(`#f-sector`, "tenun"),
+		setValue(`#f-region`, "5371040"),
+		click(`button[type=submit]`),
+		visible(`.status.ok`),
+		chromedp.Text(`.status.ok`, &text, chromedp.ByQuery),
+	)
+	if !strings.Contains(text, "Penenun Oesapa") {
+		t.Fatalf("joining did not confirm itself: %q", text)
+	}
+	must("the class's course is hers", visible(`.cards .course a[href="/kursus/konten-kreatif"]`))
+}

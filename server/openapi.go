@@ -50,6 +50,7 @@ var apiRoutes = []route{
 	{"POST", "/api/v1/cohorts", "cohorts", "Create a cohort with a join code", "trainer, admin", "{name, course_ids, starts_on, ends_on, region}", 201},
 	{"GET", "/api/v1/cohorts", "cohorts", "The caller's institution's cohorts", "trainer, admin", "", 200},
 	{"GET", "/api/v1/cohorts/:id", "cohorts", "One cohort", "trainer, admin", "", 200},
+	{"GET", "/api/v1/join/:code", "cohorts", "What a join link invites to: the class, its dates and course titles (nothing about its people)", "", "", 200},
 	{"POST", "/api/v1/cohorts/join", "cohorts", "Join a cohort by code and enroll in its courses", "learner", "{code}", 200},
 	{"GET", "/api/v1/cohorts/:id/roster", "cohorts", "Participants with their progress per course", "trainer, admin", "", 200},
 	{"POST", "/api/v1/cohorts/:id/participants/import", "cohorts", "Register participants from CSV (name, phone, business_name, sector, region)", "trainer, admin", "text/csv", 200},

@@ -105,12 +105,15 @@ async function joinView(code) {
   code = decodeURIComponent(code);
   if (!session.user) {
     // Say which class invites them before asking anything.
-    let name = '';
-    try { name = (await api.get('/cohorts/by-code/' + encodeURIComponent(code))).name; } catch { /* still joinable after sign-up */ }
+    let inv = null;
+    try { inv = await api.get('/join/' + encodeURIComponent(code)); } catch (e) {
+      return page(h('p', { class: 'form-error', role: 'alert' }, message(e)), button('/', t('back'), 'secondary'));
+    }
     sessionStorage.setItem('lontar.next', location.pathname);
-    if (name) sessionStorage.setItem('lontar.invite', name);
-    return page(h('div', { class: 'card' },
-      h('p', {}, t('join_invited')), h('h1', {}, name || code)),
+    sessionStorage.setItem('lontar.invite', inv.name);
+    return page(h('div', { class: 'card invite' },
+      h('p', {}, t('join_invited')), h('h1', {}, inv.name),
+      h('ul', {}, inv.courses.map((c) => h('li', {}, c.title)))),
     button('/daftar', t('join_register')), button('/masuk', t('join_login'), 'secondary'));
   }
   loading();
@@ -155,10 +158,14 @@ async function homeView() {
   page(
     h('h1', {}, t('my_courses')),
     (invitations || []).length ? h('section', { class: 'card invitations' }, h('h2', {}, t('invitations')),
-      invitations.map((inv) => h('div', { class: 'row' }, h('span', {}, inv.cohort_name || inv.name),
+      invitations.map((inv) => h('div', { class: 'invitation' }, h('strong', {}, inv.cohort_name),
         h('button', { type: 'button', class: 'primary', onclick: async (e) => {
           e.target.disabled = true;
-          try { await api.post(`/me/invitations/${encodeURIComponent(inv.id)}/accept`); rerender(); } catch (err) { e.target.disabled = false; alert(message(err)); }
+          try {
+            await api.post(`/me/invitations/${encodeURIComponent(inv.cohort_id)}/accept`);
+            notice(t('joined', { name: inv.cohort_name }));
+            rerender();
+          } catch (err) { e.target.disabled = false; alert(message(err)); }
         } }, t('accept'))))) : null,
     cards.length ? h('ul', { class: 'cards' }, cards) : h('p', {}, t('empty_courses')),
     h('h2', {}, t('all_courses')),

@@ -114,9 +114,8 @@ export function resetView() {
     h('p', { class: 'form-error', role: 'alert' }),
     h('button', { type: 'submit', class: 'primary' }, t('reset_title'))),
   async (fd) => {
-    const data = await api.post('/auth/reset', { phone: fd.get('phone'), code: fd.get('code'), password: fd.get('password') });
-    if (data?.access_token) return signedIn(data);
-    go('/masuk');
+    // A reset code works like an activation code: it sets a new password.
+    await signedIn(await api.post('/auth/activate', { phone: fd.get('phone'), code: fd.get('code'), password: fd.get('password') }));
   });
   page(form, button('/masuk', t('back'), 'secondary'));
 }

@@ -73,10 +73,10 @@ export async function rosterView(id) {
   const reissue = (p) => h('button', { type: 'button', class: 'secondary', onclick: async (e) => {
     e.target.disabled = true;
     try {
-      const res = await api.post(`/cohorts/${encodeURIComponent(id)}/participants/${encodeURIComponent(p.user_id)}/activation-code`);
-      e.target.replaceWith(h('p', { class: 'code-out' }, t('tr_code_for', { name: p.name, code: res.activation_code || res.code })));
+      const res = await api.post(`/cohorts/${encodeURIComponent(id)}/participants/${encodeURIComponent(p.user_id)}/code`);
+      e.target.replaceWith(h('p', { class: 'code-out' }, t(res.kind === 'activation' ? 'tr_new_activation' : 'tr_new_reset', { name: p.name, code: res.code })));
     } catch (err) { e.target.disabled = false; alert(message(err)); }
-  } }, p.activated === false ? t('tr_reissue') : t('tr_reset'));
+  } }, t('tr_new_code'));
   const card = (p) => h('li', { class: 'card participant' },
     h('h3', {}, p.name), h('p', { class: 'meta' }, [p.phone, p.business_name].filter(Boolean).join(' · ')),
     h('dl', {},
@@ -93,6 +93,7 @@ export async function rosterView(id) {
           h('dt', {}, t('tr_stopped_at')), h('dd', {}, stop ? lessonTitle.get(stop) || stop : '—'),
           h('dt', {}, t('tr_scores')), h('dd', {}, scores.length ? scores.map((q) => `${t('kind_' + q.kind)} ${Math.round(q.best_score)}%`).join(', ') : '—')));
     }),
+    p.status === 'invited' ? h('p', { class: 'badge invited' }, t('tr_invited')) : null,
     p.user_id ? reissue(p) : null);
   page(link('/pelatih', { class: 'back' }, '← ' + t('tr_title')), h('h1', {}, cohort.name),
     h('p', {}, `${t('tr_code')}: `, h('b', { class: 'code' }, cohort.join_code)),
