@@ -335,3 +335,56 @@ func TestBrowserJoinLink(t *testing.T) {
 	}
 	must("the class's course is hers", visible(`.cards .course a[href="/kursus/konten-kreatif"]`))
 }
+
+// A learner saves a course for reading without internet: she sees its
+// size in KB and Rupiah first, then the saved mark; with no signal its
+// lessons and quizzes, even one never opened, still open; she removes it.
+func TestBrowserSaveCourseOffline(t *testing.T) {
+	ctx := browser(t)
+	srv := startServer(t, nil)
+	net := newMobileNet(t, srv.URL)
+	register(t, srv, "081234599002", "Ina Bara", "kuliner", "5371030", "f")
+	must := steps(t, ctx)
+	var cost, saved string
+	must("open the course",
+		chromedp.Navigate(net.URL+"/masuk"),
+		loginUI("081234599002", "belajar-di-lontar"),
+		chromedp.WaitVisible(`//h1[text()="Kursus saya"]`, chromedp.BySearch),
+		click(`a[href="/kursus/jualan-online"]`),
+		clickText("Mulai kursus"),
+		visible(`.saver button`),
+		chromedp.Text(`.saver`, &cost, chromedp.ByQuery),
+	)
+	if !strings.Contains(cost, "Simpan untuk dibaca tanpa internet") || !strings.Contains(cost, "KB") || !strings.Contains(cost, "Rp 0,05") {
+		t.Fatalf("saver says %q", cost)
+	}
+	screenshot(t, ctx, "save-offer")
+	must("save",
+		clickText("Simpan untuk dibaca tanpa internet"),
+		chromedp.WaitVisible(`//p[contains(., "Tersimpan di HP ✓")]`, chromedp.BySearch),
+		chromedp.Text(`.saver`, &saved, chromedp.ByQuery),
+	)
+	if !strings.Contains(saved, "KB") {
+		t.Fatalf("saved mark %q", saved)
+	}
+	var title string
+	must("with no signal a quiz never opened opens",
+		net.offline(true),
+		chromedp.Navigate(net.URL+"/kuis/jualan-online-final"),
+		visible(`fieldset.question`),
+		chromedp.Text(`h1`, &title, chromedp.ByQuery),
+	)
+	screenshot(t, ctx, "quiz-offline")
+	must("and a lesson", chromedp.Navigate(net.URL+"/kursus/jualan-online/jualan-online-m3-l1"), visible(`article.lesson p`))
+	must("remove it online",
+		net.offline(false),
+		chromedp.Navigate(net.URL+"/kursus/jualan-online"),
+		clickText("Hapus dari HP"),
+		chromedp.WaitVisible(`//button[contains(., "Simpan untuk dibaca tanpa internet")]`, chromedp.BySearch),
+	)
+	var left int
+	must("copies gone", eval(`caches.open('lontar-data').then((c) => c.keys()).then((ks) => ks.filter((k) => k.url.includes('/quizzes/jualan-online-final')).length)`, &left))
+	if left != 0 {
+		t.Fatalf("%d copies of the quiz left after removing", left)
+	}
+}

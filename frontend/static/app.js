@@ -29,15 +29,14 @@ const courseMeta = (c) => `${c.lessons_count} ${t('lessons')} · ${c.est_minutes
 async function landingView() {
   loading();
   const list = await catalogue();
-  const first = await Promise.all(list.map((c) => course(c.id).then((full) => lessonsOf(full)[0]).catch(() => null)));
   page(
     h('h1', {}, t('landing_title')),
     button('/daftar', t('register_new')),
     button('/masuk', t('login'), 'secondary'),
     h('h2', {}, t('landing_what')),
-    h('ul', { class: 'cards' }, list.map((c, i) => h('li', { class: 'card' },
+    h('ul', { class: 'cards' }, list.map((c) => h('li', { class: 'card' },
       h('h3', {}, c.title), h('p', {}, c.summary), h('p', { class: 'meta' }, courseMeta(c)),
-      first[i] ? button(`/kursus/${c.id}/${first[i].id}`, t('read_first'), 'secondary') : null))));
+      c.first_lesson_id ? button(`/kursus/${c.id}/${c.first_lesson_id}`, t('read_first'), 'secondary') : null))));
 }
 
 function loginView() {

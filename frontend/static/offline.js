@@ -32,7 +32,8 @@ export async function saveButton(c, quizzes) {
         h('button', { type: 'button', class: 'secondary', onclick: remove }, t('remove_saved')));
       return;
     }
-    const est = c.offline_bytes || c.size_bytes || 0;
+    // The course as the server measured it, and each quiz likewise.
+    const est = (c.size_bytes || 0) + quizzes.reduce((n, q) => n + (q.size_bytes || 0), 0);
     box.replaceChildren(
       h('button', { type: 'button', class: 'secondary', onclick: save }, t('save_offline')),
       h('small', { class: 'hint' }, t('save_cost', { kb: kb(est), rp: cost(est, conf.data_price_per_gb) })));
