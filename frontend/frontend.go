@@ -98,6 +98,9 @@ func NewFS(fsys fs.FS) (*App, error) {
 		if !ok {
 			return fmt.Errorf("frontend: %s is referenced but does not exist", name)
 		}
+		if strings.HasSuffix(name, ".js") {
+			b = compact(b)
+		}
 		if name != "sw.js" { // the worker is stamped last, with the whole app
 			var err error
 			b, err = a.stampRefs(name, b, stamp)
@@ -132,6 +135,29 @@ func NewFS(fsys fs.FS) (*App, error) {
 		a.assets["sw.js"] = newAsset("sw.js", bytes.ReplaceAll(b, []byte(versionMark), []byte(a.version)))
 	}
 	return a, nil
+}
+
+// compact drops whole-line comments and indentation from a script: a
+// fifth of the bytes a phone on 3G waits for, with no build step. Line
+// breaks stay, so automatic semicolons mean what they meant. A script
+// with a template literal spanning lines is left as written, since its
+// lines are text.
+func compact(b []byte) []byte {
+	lines := bytes.Split(b, []byte("\n"))
+	for _, l := range lines {
+		if bytes.Count(l, []byte("`"))%2 == 1 {
+			return b
+		}
+	}
+	out := make([]byte, 0, len(b))
+	for _, l := range lines {
+		l = bytes.TrimLeft(l, " \t")
+		if len(l) == 0 || bytes.HasPrefix(l, []byte("//")) {
+			continue
+		}
+		out = append(append(out, l...), '\n')
+	}
+	return out
 }
 
 // stampRefs rewrites each reference in b to an asset as /name?v=hash,

@@ -51,7 +51,7 @@ func TestBrowserServiceWorkerNeverServesAnOldFile(t *testing.T) {
 	var current atomic.Pointer[frontend.App]
 	current.Store(v1)
 	var down atomic.Bool
-	app := fiber.New()
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(func(c *fiber.Ctx) error {
 		if down.Load() {
 			return c.Context().Conn().Close()

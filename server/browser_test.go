@@ -17,7 +17,7 @@ import (
 
 // browser starts headless Chromium at a phone's size (360×640). It skips
 // the test when no Chromium is installed (.ci/run installs Debian's chromium).
-func browser(t *testing.T) context.Context {
+func browser(t testing.TB) context.Context {
 	t.Helper()
 	path := os.Getenv("LONTAR_CHROMIUM")
 	if path == "" {

@@ -47,7 +47,7 @@ var listenLine = regexp.MustCompile(`listening on (http://[0-9.:]+)`)
 
 // startServer runs the server with env (LONTAR_ADDR defaults to a free
 // port, LONTAR_DATA_DIR to a fresh directory) and waits for its URL.
-func startServer(t *testing.T, env map[string]string) *server {
+func startServer(t testing.TB, env map[string]string) *server {
 	t.Helper()
 	if env == nil {
 		env = map[string]string{}
@@ -95,7 +95,7 @@ func startServer(t *testing.T, env map[string]string) *server {
 }
 
 // stop sends the equivalent of SIGTERM and waits for a clean exit.
-func (s *server) stop(t *testing.T) {
+func (s *server) stop(t testing.TB) {
 	t.Helper()
 	if s.cancel == nil {
 		return
