@@ -7,7 +7,7 @@ import (
 )
 
 // Error codes. They say what went wrong, not which HTTP status it becomes;
-// server/errors.go does that mapping in one place.
+// httpapi/errors.go does that mapping in one place.
 const (
 	EBadRequest      = "bad_request"
 	EUnauthenticated = "unauthenticated"

@@ -196,3 +196,20 @@ func (c *Cohort) canManage(caller *lontar.Caller) bool {
 	}
 	return false
 }
+
+// InvitationPreview is what a join link shows before anyone signs up:
+// the class and its courses, nothing about its people or trainers.
+type InvitationPreview struct {
+	Name        string          `json:"name"`
+	Institution string          `json:"institution"`
+	StartsOn    string          `json:"starts_on"`
+	EndsOn      string          `json:"ends_on"`
+	Ended       bool            `json:"ended"`
+	Courses     []PreviewCourse `json:"courses"`
+}
+
+// PreviewCourse is one course of an InvitationPreview.
+type PreviewCourse struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}

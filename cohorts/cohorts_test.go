@@ -264,7 +264,7 @@ func TestImportParticipants(t *testing.T) {
 	_, outsider := f.User(t, lontar.RoleTrainer, "inst-b")
 	cohort := mustCohort(t, f, trainer, cohortBody([]string{course.ID}, today(0), today(10)))
 	existingID, _ := f.Learner(t)
-	existing, _ := f.People.Person(t.Context(), existingID)
+	existing, _ := f.Users.Person(t.Context(), existingID)
 	path := "/api/v1/cohorts/" + cohort.ID + "/participants/import"
 
 	csv := "\ufeffName;Phone;Business_Name;Sector;Region;Gender\r\n" +

@@ -1,15 +1,12 @@
 package cohorts
 
 import (
-	"context"
 	"errors"
 	"mime"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"lontar"
-	"lontar/courses"
 	"lontar/enrollments"
 	"lontar/httpapi"
 )
@@ -18,15 +15,14 @@ import (
 // CSV imports of participants.
 type Handler struct {
 	cohorts      *Store
-	catalog      *courses.Catalog
 	enrollments  *enrollments.Store
 	participants Participants
 }
 
 // NewHandler returns the handler. participants registers people imported
 // from CSV (*accounts.Store); without it imports fail.
-func NewHandler(cohorts *Store, catalog *courses.Catalog, enrollments *enrollments.Store, participants Participants) *Handler {
-	return &Handler{cohorts: cohorts, catalog: catalog, enrollments: enrollments, participants: participants}
+func NewHandler(cohorts *Store, enrollments *enrollments.Store, participants Participants) *Handler {
+	return &Handler{cohorts: cohorts, enrollments: enrollments, participants: participants}
 }
 
 // Register adds the routes, relative to /api/v1.
@@ -56,68 +52,18 @@ type importResultView struct {
 
 func (h *Handler) createCohort(c *fiber.Ctx) error {
 	var in CohortInput
-	if err := httpapi.BindJSON(c, &in); err != nil {
+	if err := httpapi.DecodeJSON(c, &in); err != nil {
 		return err
-	}
-	in.normalize()
-	if in.Name == "" {
-		return lontar.FieldErrors(map[string]lontar.Text{"name": lontar.T("Nama kelas wajib diisi.", "The class name is required.")})
 	}
 	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
-	institution, err := h.cohortInstitution(c.UserContext(), caller, in.CourseIDs)
-	if err != nil {
-		return err
-	}
-	cohort, err := h.cohorts.Create(c.UserContext(), caller.UserID, institution, in)
+	cohort, err := h.cohorts.Create(c.UserContext(), caller, &in)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(h.cohorts.View(cohort))
-}
-
-// cohortInstitution checks that every course is published and that the
-// caller may run it (their institution's, or the shared curriculum), and
-// returns the institution the cohort belongs to: a trainer's own; for an
-// admin, the courses' (which must be one, the shared ones aside).
-func (h *Handler) cohortInstitution(ctx context.Context, caller *lontar.Caller, courseIDs []string) (string, error) {
-	if caller.Role == lontar.RoleTrainer && caller.Institution == "" {
-		return "", lontar.ErrForbidden
-	}
-	institution := ""
-	for _, id := range courseIDs {
-		course, err := h.catalog.Get(ctx, id)
-		if lontar.IsCode(err, lontar.ENotFound) {
-			return "", lontar.FieldErrors(map[string]lontar.Text{"course_ids": lontar.T(
-				"Kursus "+id+" tidak ditemukan atau belum diterbitkan.",
-				"Course "+id+" does not exist or is not published.")})
-		}
-		if err != nil {
-			return "", err
-		}
-		if course.Shared() {
-			continue // the shared curriculum serves every institution's classes
-		}
-		if caller.Role == lontar.RoleTrainer && course.Institution != caller.Institution {
-			return "", lontar.ErrForbidden
-		}
-		if institution == "" {
-			institution = course.Institution
-		} else if course.Institution != institution {
-			return "", lontar.FieldErrors(map[string]lontar.Text{"course_ids": lontar.T(
-				"Semua kursus dalam satu kelas harus dari lembaga yang sama.",
-				"All courses of a class must belong to one institution.")})
-		}
-	}
-	if caller.Role == lontar.RoleTrainer {
-		return caller.Institution, nil
-	}
-	if institution == "" {
-		return courses.SeedInstitution, nil
-	}
-	return institution, nil
 }
 
 func (h *Handler) listCohorts(c *fiber.Ctx) error {
@@ -125,18 +71,7 @@ func (h *Handler) listCohorts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var list []*Cohort
-	switch {
-	case caller.Role == lontar.RoleTrainer:
-		if caller.Institution == "" {
-			return lontar.ErrForbidden
-		}
-		list, err = h.cohorts.List(c.UserContext(), caller.Institution)
-	case c.Query("institution") != "":
-		list, err = h.cohorts.List(c.UserContext(), c.Query("institution"))
-	default:
-		list, err = h.cohorts.All(c.UserContext())
-	}
+	list, err := h.cohorts.ListFor(c.UserContext(), caller, c.Query("institution"))
 	if err != nil {
 		return err
 	}
@@ -148,23 +83,13 @@ func (h *Handler) listCohorts(c *fiber.Ctx) error {
 }
 
 // managedCohort returns the cohort of the :id parameter if the caller may
-// run it: not_found for no such cohort, forbidden for anyone else's.
+// run it.
 func (h *Handler) managedCohort(c *fiber.Ctx) (*Cohort, error) {
 	caller, err := httpapi.Authorize(c)
 	if err != nil {
 		return nil, err
 	}
-	if !caller.Is(lontar.RoleTrainer, lontar.RoleAdmin) {
-		return nil, lontar.ErrForbidden
-	}
-	cohort, err := h.cohorts.Get(c.UserContext(), c.Params("id"))
-	if err != nil {
-		return nil, err
-	}
-	if !cohort.canManage(caller) {
-		return nil, lontar.ErrForbidden
-	}
-	return cohort, nil
+	return h.cohorts.Managed(c.UserContext(), caller, c.Params("id"))
 }
 
 func (h *Handler) getCohort(c *fiber.Ctx) error {
@@ -214,43 +139,12 @@ func (h *Handler) joinCohort(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"cohort": h.cohorts.View(cohort), "enrollments": views})
 }
 
-// InvitationPreview is what a join link shows before anyone signs up:
-// the class and its courses, nothing about its people or trainers.
-type InvitationPreview struct {
-	Name        string          `json:"name"`
-	Institution string          `json:"institution"`
-	StartsOn    string          `json:"starts_on"`
-	EndsOn      string          `json:"ends_on"`
-	Ended       bool            `json:"ended"`
-	Courses     []PreviewCourse `json:"courses"`
-}
-
-// PreviewCourse is one course of an InvitationPreview.
-type PreviewCourse struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-}
-
 func (h *Handler) invitation(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	cohort, err := h.cohorts.ByCode(ctx, c.Params("code"))
+	p, err := h.cohorts.Preview(c.UserContext(), c.Params("code"), httpapi.Lang(c))
 	if err != nil {
 		return err
 	}
-	lang := httpapi.Lang(c)
-	out := InvitationPreview{Name: cohort.Name, Institution: cohort.Institution, StartsOn: cohort.StartsOn,
-		EndsOn: cohort.EndsOn, Ended: cohort.ended(time.Now()), Courses: []PreviewCourse{}}
-	for _, id := range cohort.CourseIDs {
-		course, err := h.catalog.Get(ctx, id)
-		if lontar.IsCode(err, lontar.ENotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		out.Courses = append(out.Courses, PreviewCourse{ID: id, Title: course.Title.In(lang)})
-	}
-	return c.JSON(out)
+	return c.JSON(p)
 }
 
 func (h *Handler) importParticipants(c *fiber.Ctx) error {

@@ -96,9 +96,72 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	return nil
 }
 
-// Create stores a new cohort of the institution with a fresh, unique join
-// code. The caller has checked the courses and the caller's rights.
-func (s *Store) Create(ctx context.Context, createdBy, institution string, in CohortInput) (*Cohort, error) {
+// Create makes a cohort of published courses the caller may run, for the
+// caller's institution (an admin's cohort belongs to its courses'), with a
+// fresh join code.
+func (s *Store) Create(ctx context.Context, caller *lontar.Caller, in *CohortInput) (*Cohort, error) {
+	if err := lontar.Validate(in); err != nil {
+		return nil, err
+	}
+	in.normalize()
+	if in.Name == "" {
+		return nil, lontar.FieldErrors(map[string]lontar.Text{"name": lontar.T("Nama kelas wajib diisi.", "The class name is required.")})
+	}
+	institution, err := s.cohortInstitution(ctx, caller, in.CourseIDs)
+	if err != nil {
+		return nil, err
+	}
+	return s.create(ctx, caller.UserID, institution, in)
+}
+
+// cohortInstitution checks that every course is published and that the
+// caller may run it (their institution's, or the shared curriculum), and
+// returns the institution the cohort belongs to: a trainer's own; for an
+// admin, the courses' (which must be one, the shared ones aside).
+func (s *Store) cohortInstitution(ctx context.Context, caller *lontar.Caller, courseIDs []string) (string, error) {
+	switch {
+	case caller.Is(lontar.RoleAdmin):
+	case caller.Is(lontar.RoleTrainer) && caller.Institution != "":
+	default:
+		return "", lontar.ErrForbidden
+	}
+	institution := ""
+	for _, id := range courseIDs {
+		course, err := s.catalog.Get(ctx, id)
+		if lontar.IsCode(err, lontar.ENotFound) {
+			return "", lontar.FieldErrors(map[string]lontar.Text{"course_ids": lontar.T(
+				"Kursus "+id+" tidak ditemukan atau belum diterbitkan.",
+				"Course "+id+" does not exist or is not published.")})
+		}
+		if err != nil {
+			return "", err
+		}
+		if course.Shared() {
+			continue // the shared curriculum serves every institution's classes
+		}
+		if caller.Is(lontar.RoleTrainer) && course.Institution != caller.Institution {
+			return "", lontar.ErrForbidden
+		}
+		if institution == "" {
+			institution = course.Institution
+		} else if course.Institution != institution {
+			return "", lontar.FieldErrors(map[string]lontar.Text{"course_ids": lontar.T(
+				"Semua kursus dalam satu kelas harus dari lembaga yang sama.",
+				"All courses of a class must belong to one institution.")})
+		}
+	}
+	if caller.Is(lontar.RoleTrainer) {
+		return caller.Institution, nil
+	}
+	if institution == "" {
+		return courses.SeedInstitution, nil
+	}
+	return institution, nil
+}
+
+// create stores a new cohort of the institution with a fresh, unique join
+// code.
+func (s *Store) create(ctx context.Context, createdBy, institution string, in *CohortInput) (*Cohort, error) {
 	now := database.Now()
 	c := &Cohort{
 		ID: newCohortID(), Name: in.Name, Institution: institution, CourseIDs: in.CourseIDs,
@@ -130,6 +193,38 @@ func (s *Store) Create(ctx context.Context, createdBy, institution string, in Co
 	return c, nil
 }
 
+// Managed returns the cohort if the caller may run it: not_found for no
+// such cohort, forbidden for anyone but an admin or a trainer of its
+// institution.
+func (s *Store) Managed(ctx context.Context, caller *lontar.Caller, id string) (*Cohort, error) {
+	if !caller.Is(lontar.RoleTrainer, lontar.RoleAdmin) {
+		return nil, lontar.ErrForbidden
+	}
+	cohort, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !cohort.canManage(caller) {
+		return nil, lontar.ErrForbidden
+	}
+	return cohort, nil
+}
+
+// ListFor returns the cohorts the caller may run, newest first: a
+// trainer's institution's; for an admin, the institution asked for, or
+// every cohort.
+func (s *Store) ListFor(ctx context.Context, caller *lontar.Caller, institution string) ([]*Cohort, error) {
+	switch {
+	case caller.Is(lontar.RoleTrainer) && caller.Institution != "":
+		return s.List(ctx, caller.Institution)
+	case !caller.Is(lontar.RoleAdmin):
+		return nil, lontar.ErrForbidden
+	case institution != "":
+		return s.List(ctx, institution)
+	}
+	return s.All(ctx)
+}
+
 // Get returns the cohort, or not_found.
 func (s *Store) Get(ctx context.Context, id string) (*Cohort, error) {
 	return database.FindByID[Cohort](ctx, s.cohorts, id, errCohortNotFound, "cohorts: read cohort")
@@ -157,6 +252,28 @@ func (s *Store) ByCode(ctx context.Context, typed string) (*Cohort, error) {
 		return nil, errJoinCodeNotFound // a code reserved by a create that crashed
 	}
 	return c, err
+}
+
+// Preview says what a join code invites to, for anyone holding it: the
+// class and its course titles in lang, nothing about its people.
+func (s *Store) Preview(ctx context.Context, code string, lang lontar.Lang) (*InvitationPreview, error) {
+	cohort, err := s.ByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	out := &InvitationPreview{Name: cohort.Name, Institution: cohort.Institution, StartsOn: cohort.StartsOn,
+		EndsOn: cohort.EndsOn, Ended: cohort.ended(time.Now()), Courses: []PreviewCourse{}}
+	for _, id := range cohort.CourseIDs {
+		course, err := s.catalog.Get(ctx, id)
+		if lontar.IsCode(err, lontar.ENotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out.Courses = append(out.Courses, PreviewCourse{ID: id, Title: course.Title.In(lang)})
+	}
+	return out, nil
 }
 
 // List returns the institution's cohorts, newest first, through its index

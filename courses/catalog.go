@@ -178,14 +178,62 @@ func (c *Catalog) List(ctx context.Context) ([]*Course, error) {
 	return out, nil
 }
 
-// listJSON returns the encoded course list and its version.
-func (c *Catalog) listJSON(ctx context.Context, lang lontar.Lang) ([]byte, int64, error) {
+// ListJSON returns the course list as learners read it in lang, encoded
+// once per catalogue version, and its entity tag.
+func (c *Catalog) ListJSON(ctx context.Context, lang lontar.Lang) (body []byte, etag string, err error) {
 	if err := c.refresh(ctx); err != nil {
-		return nil, 0, err
+		return nil, "", err
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return c.lists[lang], c.version, nil
+	return c.lists[lang], fmt.Sprintf("catalog-%d-%s", c.version, lang), nil
+}
+
+// CourseJSON returns a published course with its lessons as learners read
+// it in lang, encoded once per version, and its entity tag.
+func (c *Catalog) CourseJSON(ctx context.Context, id string, lang lontar.Lang) (body []byte, etag string, err error) {
+	e, err := c.entry(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	return e.views[lang], fmt.Sprintf("%s-v%d-%s", e.course.ID, e.course.Version, lang), nil
+}
+
+var errLessonNotFound = lontar.NotFound("Materi", "Lesson")
+
+// LessonJSON returns one lesson of a published course in lang, with the
+// ids of its module and of the lessons before and after it, and its
+// entity tag.
+func (c *Catalog) LessonJSON(ctx context.Context, courseID, lessonID string, lang lontar.Lang) (body []byte, etag string, err error) {
+	e, err := c.entry(ctx, courseID)
+	if err != nil {
+		return nil, "", err
+	}
+	ids := e.course.LessonIDs()
+	i := slices.Index(ids, lessonID)
+	if i < 0 {
+		return nil, "", errLessonNotFound
+	}
+	for _, m := range e.course.Modules {
+		for _, l := range m.Lessons {
+			if l.ID != lessonID {
+				continue
+			}
+			v := lessonOf(l, lang)
+			v.CourseID, v.ModuleID = e.course.ID, m.ID
+			if i > 0 {
+				v.PrevID = ids[i-1]
+			}
+			if i+1 < len(ids) {
+				v.NextID = ids[i+1]
+			}
+			if body, err = marshal(v); err != nil {
+				return nil, "", fmt.Errorf("courses: encode lesson %s of %s: %w", lessonID, courseID, err)
+			}
+			return body, fmt.Sprintf("%s-v%d-%s-%s", e.course.ID, e.course.Version, lessonID, lang), nil
+		}
+	}
+	return nil, "", errLessonNotFound
 }
 
 // courseView is a published course as learners read it.

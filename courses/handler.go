@@ -1,9 +1,6 @@
 package courses
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/gofiber/fiber/v2"
 
 	"lontar"
@@ -64,11 +61,11 @@ func (h *Handler) list(c *fiber.Ctx) error {
 	if c.Query("mine") != "" {
 		return h.drafts(c)
 	}
-	body, v, err := h.catalog.listJSON(c.UserContext(), l)
+	body, etag, err := h.catalog.ListJSON(c.UserContext(), l)
 	if err != nil {
 		return err
 	}
-	return sendCached(c, fmt.Sprintf("catalog-%d-%s", v, l), body)
+	return sendCached(c, etag, body)
 }
 
 // drafts lists the caller's institution's drafts (all, for admins).
@@ -77,18 +74,13 @@ func (h *Handler) drafts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	inst := caller.Institution
-	if caller.Role == lontar.RoleAdmin {
-		inst = ""
-	}
-	list, err := h.store.Drafts(c.UserContext(), inst)
+	list, err := h.store.DraftsOf(c.UserContext(), caller)
 	if err != nil {
 		return err
 	}
 	out := make([]courseView, 0, len(list))
 	for _, co := range list {
-		v := summaryOf(co, LangAll)
-		out = append(out, v)
+		out = append(out, summaryOf(co, LangAll))
 	}
 	return c.JSON(out)
 }
@@ -98,11 +90,11 @@ func (h *Handler) get(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := h.catalog.entry(c.UserContext(), c.Params("id"))
+	body, etag, err := h.catalog.CourseJSON(c.UserContext(), c.Params("id"), l)
 	if err != nil {
 		return err
 	}
-	return sendCached(c, fmt.Sprintf("%s-v%d-%s", e.course.ID, e.course.Version, l), e.views[l])
+	return sendCached(c, etag, body)
 }
 
 func (h *Handler) lesson(c *fiber.Ctx) error {
@@ -110,50 +102,11 @@ func (h *Handler) lesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := h.catalog.entry(c.UserContext(), c.Params("id"))
+	body, etag, err := h.catalog.LessonJSON(c.UserContext(), c.Params("id"), c.Params("lesson_id"), l)
 	if err != nil {
 		return err
 	}
-	want := c.Params("lesson_id")
-	var flat []struct {
-		module string
-		lesson Lesson
-	}
-	for _, m := range e.course.Modules {
-		for _, ls := range m.Lessons {
-			flat = append(flat, struct {
-				module string
-				lesson Lesson
-			}{m.ID, ls})
-		}
-	}
-	for i, x := range flat {
-		if x.lesson.ID != want {
-			continue
-		}
-		v := lessonOf(x.lesson, l)
-		v.CourseID, v.ModuleID = e.course.ID, x.module
-		if i > 0 {
-			v.PrevID = flat[i-1].lesson.ID
-		}
-		if i+1 < len(flat) {
-			v.NextID = flat[i+1].lesson.ID
-		}
-		body, err := marshal(v)
-		if err != nil {
-			return fmt.Errorf("courses: encode lesson: %w", err)
-		}
-		return sendCached(c, fmt.Sprintf("%s-v%d-%s-%s", e.course.ID, e.course.Version, want, l), body)
-	}
-	return lontar.NotFound("Materi", "Lesson")
-}
-
-// authorize checks that the caller may edit course c.
-func authorize(caller *lontar.Caller, c *Course) error {
-	if caller.Role == lontar.RoleAdmin || caller.Role == lontar.RoleTrainer && caller.Institution == c.Institution {
-		return nil
-	}
-	return lontar.ErrForbidden
+	return sendCached(c, etag, body)
 }
 
 func (h *Handler) create(c *fiber.Ctx) error {
@@ -162,69 +115,28 @@ func (h *Handler) create(c *fiber.Ctx) error {
 		return err
 	}
 	var in CourseInput
-	if err := httpapi.BindJSON(c, &in); err != nil {
+	if err := httpapi.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	co := &Course{ID: in.ID, Institution: caller.Institution, Authors: []string{caller.UserID}, Status: StatusDraft}
-	if caller.Role == lontar.RoleAdmin && in.Institution != "" {
-		co.Institution = in.Institution
-	}
-	if co.Institution == "" {
-		return lontar.FieldErrors(map[string]lontar.Text{"institution": lontar.T("Institusi wajib diisi.", "The institution is required.")})
-	}
-	if co.ID == "" {
-		co.ID = newID("c")
-	}
-	in.apply(co)
-	now := h.store.now().UTC().Truncate(1e6)
-	co.CreatedAt, co.UpdatedAt = now, now
-	if err := h.store.CreateDraft(c.UserContext(), co); err != nil {
+	co, err := h.store.Create(c.UserContext(), caller, &in)
+	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(co)
 }
 
-// copy makes a new draft in the caller's institution from a published
-// course of the shared curriculum (or of their own institution), for the
-// trainer to adapt: same modules, lessons and Markdown, new course id.
+// copy makes a draft in the caller's institution from a shared (or
+// their own) published course.
 func (h *Handler) copy(c *fiber.Ctx) error {
 	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
 		return err
 	}
-	src, err := h.catalog.Get(c.UserContext(), c.Params("id"))
+	co, err := h.store.Copy(c.UserContext(), caller, h.catalog, c.Params("id"))
 	if err != nil {
-		return err
-	}
-	if caller.Role == lontar.RoleTrainer && !src.Shared() && src.Institution != caller.Institution {
-		return lontar.ErrForbidden
-	}
-	inst := caller.Institution
-	if inst == "" {
-		return lontar.FieldErrors(map[string]lontar.Text{"institution": lontar.T("Institusi wajib diisi.", "The institution is required.")})
-	}
-	now := h.store.now().UTC().Truncate(1e6)
-	co := &Course{ID: newID("c"), Institution: inst, Authors: []string{caller.UserID}, Status: StatusDraft,
-		Topic: src.Topic, Level: src.Level, Title: src.Title, Summary: src.Summary, CreatedAt: now, UpdatedAt: now}
-	for _, m := range src.Modules {
-		mod := Module{ID: m.ID, Title: m.Title}
-		for _, l := range m.Lessons {
-			mod.Lessons = append(mod.Lessons, Lesson{ID: l.ID, Title: l.Title, Body: l.Body, EstMinutes: l.EstMinutes})
-		}
-		co.Modules = append(co.Modules, mod)
-	}
-	if err := h.store.CreateDraft(c.UserContext(), co); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(co)
-}
-
-func (h *Handler) editable(ctx context.Context, caller *lontar.Caller, id string) (*Course, error) {
-	co, err := h.store.Draft(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return co, authorize(caller, co)
 }
 
 func (h *Handler) update(c *fiber.Ctx) error {
@@ -232,36 +144,15 @@ func (h *Handler) update(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	co, err := h.editable(c.UserContext(), caller, c.Params("id"))
+	var in CourseInput
+	if err := httpapi.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	co, err := h.store.Update(c.UserContext(), caller, c.Params("id"), &in)
 	if err != nil {
 		return err
 	}
-	var in CourseInput
-	if err := httpapi.BindJSON(c, &in); err != nil {
-		return err
-	}
-	readAt := co.UpdatedAt
-	in.apply(co)
-	if !contains(co.Authors, caller.UserID) {
-		co.Authors = append(co.Authors, caller.UserID)
-	}
-	// A trainer's edit makes a seeded course theirs: seeding never
-	// overwrites it again.
-	co.Seeded, co.SeedHash = false, ""
-	co.UpdatedAt = h.store.now().UTC().Truncate(1e6)
-	if err := h.store.ReplaceDraft(c.UserContext(), co, readAt); err != nil {
-		return err
-	}
 	return c.JSON(co)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (h *Handler) draft(c *fiber.Ctx) error {
@@ -269,7 +160,7 @@ func (h *Handler) draft(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	co, err := h.editable(c.UserContext(), caller, c.Params("id"))
+	co, err := h.store.EditableDraft(c.UserContext(), caller, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -281,13 +172,10 @@ func (h *Handler) publish(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.editable(c.UserContext(), caller, c.Params("id")); err != nil {
-		return err
-	}
-	pub, err := h.store.Publish(c.UserContext(), c.Params("id"))
+	pub, err := h.store.PublishAs(c.UserContext(), caller, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	h.catalog.Invalidate()
+	h.catalog.Invalidate() // this instance shows the new version at once
 	return c.JSON(summaryOf(pub, LangAll))
 }

@@ -84,6 +84,9 @@ func (in *CourseInput) Validate() error {
 			lp := fmt.Sprintf("%s.lessons.%d", mp, j)
 			need(lp+".title", l.Title, 200)
 			need(lp+".body", l.Body, MaxLessonBytes)
+			if msg := checkPractice(l.Body); msg != nil {
+				f[lp+".body"] = *msg
+			}
 			checkID(lp+".id", l.ID)
 			unique(lp+".id", l.ID)
 		}

@@ -27,10 +27,15 @@ var (
 
 // RenderMarkdown turns lesson Markdown into sanitised HTML. Raw HTML in the
 // Markdown is passed to the sanitiser, never trusted.
-func RenderMarkdown(src string) (string, error) {
+func RenderMarkdown(src string) (string, error) { return renderLesson(src, "id") }
+
+// renderLesson renders one language of a lesson; practice blocks become the
+// elements the app fills with interactive tools.
+func renderLesson(src, lang string) (string, error) {
+	src, blocks := withoutPracticeBlocks(src)
 	var buf bytes.Buffer
 	if err := markdown.Convert([]byte(src), &buf); err != nil {
 		return "", fmt.Errorf("courses: render markdown: %w", err)
 	}
-	return sanitizer().Sanitize(buf.String()), nil
+	return practiceElements(sanitizer().Sanitize(buf.String()), blocks, lang), nil
 }

@@ -177,11 +177,11 @@ func versionDoc(c *Course) (bson.M, error) {
 func renderText(t lontar.Text) (lontar.Text, error) {
 	var out lontar.Text
 	var err error
-	if out.ID, err = RenderMarkdown(t.ID); err != nil {
+	if out.ID, err = renderLesson(t.ID, "id"); err != nil {
 		return out, err
 	}
 	if t.EN != "" {
-		if out.EN, err = RenderMarkdown(t.EN); err != nil {
+		if out.EN, err = renderLesson(t.EN, "en"); err != nil {
 			return out, err
 		}
 	}

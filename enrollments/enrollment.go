@@ -27,7 +27,7 @@ type FinalQuizzes interface {
 
 // Enrollment is one learner's progress in one course, stored in the
 // enrollments collection with _id "<user>:<course>" so every read and write
-// is one lookup by _id (see the FerretDB notes in package database).
+// is one lookup by _id (only _id equality is fast on the embedded store; see the README).
 //
 // Percent, the resume point and the completed lessons shown to clients are
 // not stored: they are computed on read against the course's current

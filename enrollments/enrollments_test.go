@@ -210,7 +210,7 @@ func TestCompletionNeedsEveryLessonAndTheFinal(t *testing.T) {
 	f := newFixture(t)
 	ctx := mongotest.Context(t)
 	course := f.MustCourse(t, "buku", "inst-a", "l1,l2")
-	f.Finals.Set(course.ID, "final")
+	f.SetFinal(t, course.ID, "final")
 	user, token := f.Learner(t)
 	f.Enroll(t, token, course.ID)
 	complete := func(l string) coursetest.EnrollmentJSON { return f.Complete(t, token, course.ID, l) }

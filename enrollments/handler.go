@@ -13,13 +13,13 @@ import (
 
 // Handler serves enrollment, progress and offline sync.
 type Handler struct {
-	progress *Store
-	syncer   *Syncer
+	store  *Store
+	syncer *Syncer
 }
 
 // NewHandler returns the handler.
-func NewHandler(progress *Store, syncer *Syncer) *Handler {
-	return &Handler{progress: progress, syncer: syncer}
+func NewHandler(store *Store, syncer *Syncer) *Handler {
+	return &Handler{store: store, syncer: syncer}
 }
 
 // Register adds the routes, relative to /api/v1.
@@ -60,7 +60,7 @@ func (h *Handler) enroll(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, created, err := h.progress.Enroll(c.UserContext(), caller.UserID, c.Params("id"))
+	e, created, err := h.store.Enroll(c.UserContext(), caller.UserID, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (h *Handler) enroll(c *fiber.Ctx) error {
 	if created {
 		status = fiber.StatusCreated
 	}
-	v, err := h.progress.View(c.UserContext(), e, lang, all)
+	v, err := h.store.View(c.UserContext(), e, lang, all)
 	if err != nil {
 		return err
 	}
@@ -84,11 +84,11 @@ func (h *Handler) completeLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := h.progress.CompleteLesson(c.UserContext(), caller.UserID, c.Params("id"), pathParam(c, "lesson"), time.Time{})
+	e, err := h.store.CompleteLesson(c.UserContext(), caller.UserID, c.Params("id"), pathParam(c, "lesson"), time.Time{})
 	if err != nil {
 		return err
 	}
-	v, err := h.progress.View(c.UserContext(), e, lang, all)
+	v, err := h.store.View(c.UserContext(), e, lang, all)
 	if err != nil {
 		return err
 	}
@@ -104,13 +104,13 @@ func (h *Handler) myEnrollments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.progress.Enrollments(c.UserContext(), caller.UserID)
+	list, err := h.store.Enrollments(c.UserContext(), caller.UserID)
 	if err != nil {
 		return err
 	}
 	views := make([]EnrollmentView, 0, len(list))
 	for _, e := range list {
-		v, err := h.progress.View(c.UserContext(), e, lang, all)
+		v, err := h.store.View(c.UserContext(), e, lang, all)
 		if err != nil {
 			return err
 		}
@@ -128,11 +128,11 @@ func (h *Handler) myEnrollment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := h.progress.Enrollment(c.UserContext(), caller.UserID, c.Params("course"))
+	e, err := h.store.Enrollment(c.UserContext(), caller.UserID, c.Params("course"))
 	if err != nil {
 		return err
 	}
-	v, err := h.progress.View(c.UserContext(), e, lang, all)
+	v, err := h.store.View(c.UserContext(), e, lang, all)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (h *Handler) sync(c *fiber.Ctx) error {
 	if in.Pending != nil && *in.Pending > pending {
 		pending = *in.Pending
 	}
-	if err := h.progress.RecordSync(c.UserContext(), caller.UserID, pending, time.Now()); err != nil {
+	if err := h.store.RecordSync(c.UserContext(), caller.UserID, pending, time.Now()); err != nil {
 		return err
 	}
 	lang := httpapi.Lang(c)

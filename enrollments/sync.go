@@ -177,7 +177,7 @@ func rejected(id string, e *lontar.Error) SyncResult {
 func LessonCompletions(store *Store) lontar.SyncApplier { return lessonCompleted{store} }
 
 // lessonCompleted applies lesson_completed events.
-type lessonCompleted struct{ progress *Store }
+type lessonCompleted struct{ store *Store }
 
 func (a lessonCompleted) ApplySync(ctx context.Context, c *lontar.Caller, ev lontar.SyncEvent) error {
 	var in struct {
@@ -193,6 +193,6 @@ func (a lessonCompleted) ApplySync(ctx context.Context, c *lontar.Caller, ev lon
 	if in.LessonID == "" {
 		return errLessonNotFound
 	}
-	_, err := a.progress.CompleteLesson(ctx, c.UserID, in.CourseID, in.LessonID, ev.OccurredAt)
+	_, err := a.store.CompleteLesson(ctx, c.UserID, in.CourseID, in.LessonID, ev.OccurredAt)
 	return err
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -14,6 +13,7 @@ import (
 
 	"lontar"
 	"lontar/httpapi"
+	"lontar/internal/apitest"
 )
 
 type input struct {
@@ -54,22 +54,21 @@ type errBody struct {
 
 func call(t *testing.T, app *fiber.App, method, path, ctype string, body []byte, lang string) (int, errBody, string, map[string][]string) {
 	t.Helper()
-	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+	var headers []string
 	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
+		headers = append(headers, "Content-Type: "+ctype)
 	}
 	if lang != "" {
-		req.Header.Set("Accept-Language", lang)
+		headers = append(headers, "Accept-Language: "+lang)
 	}
-	resp, err := app.Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
+	var payload any
+	if body != nil {
+		payload = body
 	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	r := apitest.AppClient(app).Do(t, method, path, "", payload, headers...)
 	var eb errBody
-	_ = json.Unmarshal(raw, &eb)
-	return resp.StatusCode, eb, string(raw), resp.Header
+	_ = json.Unmarshal(r.Body, &eb) // not every reply is an error body
+	return r.Status, eb, string(r.Body), r.Header
 }
 
 func TestErrorsHaveTheContractShape(t *testing.T) {

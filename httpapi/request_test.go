@@ -2,13 +2,12 @@ package httpapi_test
 
 import (
 	"fmt"
-	"io"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
 	"lontar/httpapi"
+	"lontar/internal/apitest"
 )
 
 func TestETagMatch(t *testing.T) {
@@ -53,16 +52,11 @@ func TestLangParam(t *testing.T) {
 		{"?lang=all", "en", "id true false en"},
 		{"?lang=xx", "en", " false true en"},
 	}
+	client := apitest.AppClient(app)
 	for _, tt := range tests {
-		req := httptest.NewRequest("GET", "/"+tt.query, nil)
-		req.Header.Set("Accept-Language", tt.accept)
-		resp, err := app.Test(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		if string(b) != tt.want {
-			t.Errorf("%q Accept-Language %q: %q, want %q", tt.query, tt.accept, b, tt.want)
+		r := client.Do(t, "GET", "/"+tt.query, "", nil, "Accept-Language: "+tt.accept)
+		if string(r.Body) != tt.want {
+			t.Errorf("%q Accept-Language %q: %q, want %q", tt.query, tt.accept, r.Body, tt.want)
 		}
 	}
 }

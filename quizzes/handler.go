@@ -149,14 +149,6 @@ func attemptView(a *Attempt, q *Quiz, reveal bool, lang lontar.Lang) attemptResp
 	return out
 }
 
-// revealAnswers reports whether a learner who used `used` attempts may see
-// the right answers: always for practice and the pretest (they teach), and
-// for a graded test once no attempt is left, so the answers cannot carry
-// a learner through the next attempt.
-func revealAnswers(q *Quiz, used int) bool {
-	return q.Kind == KindPractice || q.Kind == KindPretest || q.MaxAttempts == 0 || used >= q.MaxAttempts
-}
-
 func (h *Handler) submit(c *fiber.Ctx) error {
 	caller, err := httpapi.Authorize(c)
 	if err != nil {
@@ -172,15 +164,11 @@ func (h *Handler) submit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, err := h.svc.store.Get(ctx, a.QuizID)
+	q, used, reveal, err := h.svc.Review(ctx, caller, a.QuizID)
 	if err != nil {
 		return err
 	}
-	used, err := h.svc.store.AttemptsUsed(ctx, caller.UserID, a.QuizID)
-	if err != nil {
-		return err
-	}
-	out := attemptView(a, q, revealAnswers(q, used), httpapi.Lang(c))
+	out := attemptView(a, q, reveal, httpapi.Lang(c))
 	out.MaxAttempts, out.AttemptsUsed = q.MaxAttempts, used
 	status := fiber.StatusCreated
 	if !fresh {
@@ -203,11 +191,10 @@ func (h *Handler) attempts(c *fiber.Ctx) error {
 	if len(list) == 0 {
 		return c.JSON(out)
 	}
-	q, err := h.svc.store.Get(c.UserContext(), list[0].QuizID)
+	q, _, reveal, err := h.svc.Review(c.UserContext(), caller, list[0].QuizID)
 	if err != nil {
 		return err
 	}
-	reveal := revealAnswers(q, len(list)) || caller.Role != lontar.RoleLearner
 	for _, a := range list {
 		out = append(out, attemptView(a, q, reveal, lang))
 	}

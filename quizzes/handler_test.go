@@ -12,59 +12,20 @@ import (
 
 	"lontar"
 	"lontar/courses"
+	"lontar/enrollments"
 	"lontar/internal/apitest"
+	"lontar/internal/coursetest"
 	"lontar/quizzes"
 )
 
-// courseOwners is the course → institution lookup the courses feature
-// provides in the app.
-type courseOwners map[string]string
-
-func (c courseOwners) CourseInstitution(_ context.Context, id string) (string, error) {
-	if inst, ok := c[id]; ok {
-		return inst, nil
-	}
-	return "", lontar.NotFound("Kursus", "Course")
-}
-
-// enrollments records results the way the enrollments feature does: once per
-// attempt id. The real store is exercised by the server's end-to-end tests.
-type enrollments struct {
-	mu       sync.Mutex
-	enrolled map[string]bool
-	results  map[string]lontar.QuizResult
-	seen     map[string]bool
-}
-
-func newEnrollments() *enrollments {
-	return &enrollments{enrolled: map[string]bool{}, results: map[string]lontar.QuizResult{}, seen: map[string]bool{}}
-}
-
-func (e *enrollments) Enrolled(_ context.Context, user, course string) (bool, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.enrolled[user+":"+course], nil
-}
-
-func (e *enrollments) RecordQuizAttempt(_ context.Context, user string, a lontar.QuizAttempt) (lontar.QuizResult, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	k := user + ":" + a.QuizID
-	r := e.results[k]
-	if !e.seen[a.AttemptID] {
-		e.seen[a.AttemptID] = true
-		r.Attempts++
-		r.BestScore = max(r.BestScore, a.Score)
-		r.Passed = r.Passed || a.Passed
-	}
-	e.results[k] = r
-	return r, nil
-}
-
+// env is the quizzes API on the real stores of the features it works
+// with: courses c1 (of "poltek") and c2 (of "undana") are published, and
+// learner L1 is enrolled in c1.
 type env struct {
 	*apitest.Env
 	svc     *quizzes.Service
-	enr     *enrollments
+	store   *quizzes.Store
+	enr     *enrollments.Store
 	trainer string // token of a trainer of "poltek"
 	other   string // token of a trainer of another institution
 	learner string // token of a learner enrolled in c1
@@ -75,11 +36,23 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := apitest.New(t)
-	enr := newEnrollments()
-	enr.enrolled["L1:c1"] = true
-	svc := quizzes.NewService(quizzes.NewStore(e.DB), courseOwners{"c1": "poltek", "c2": "undana"}, enr)
+	store := quizzes.NewStore(e.DB)
+	courseStore, catalog, publish := coursetest.NewCatalog(e.DB)
+	c1 := publish(t, coursetest.Course("c1", "poltek", "l1,l2"))
+	publish(t, coursetest.Course("c2", "undana", "l1"))
+	enr := enrollments.NewStore(e.DB, catalog, nil, store)
+	ctx := context.Background()
+	for _, ensure := range []func(context.Context) error{store.EnsureIndexes, enr.EnsureIndexes} {
+		if err := ensure(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := enr.EnrollPerson(ctx, lontar.Person{UserID: "L1"}, c1, ""); err != nil {
+		t.Fatal(err)
+	}
+	svc := quizzes.NewService(store, courseStore, enr)
 	quizzes.NewHandler(svc).Register(e.API())
-	return &env{Env: e, svc: svc, enr: enr,
+	return &env{Env: e, svc: svc, store: store, enr: enr,
 		trainer: e.Token(t, lontar.Caller{UserID: "T1", Role: lontar.RoleTrainer, Institution: "poltek"}),
 		other:   e.Token(t, lontar.Caller{UserID: "T2", Role: lontar.RoleTrainer, Institution: "undana"}),
 		learner: e.Token(t, lontar.Caller{UserID: "L1", Role: lontar.RoleLearner}),
@@ -100,6 +73,16 @@ const quizBody = `{"id":"hpp-quiz","course_id":"c1","kind":"final","title":{"id"
  {"id":"q5","type":"multiple","prompt":{"id":"Pilih"},"choices":[
    {"id":"a","text":{"id":"A"},"weight":50},{"id":"b","text":{"id":"B"},"weight":50},{"id":"c","text":{"id":"C"},"weight":-50}]}
 ]}`
+
+// result is L1's standing on the quiz as their enrollment in c1 keeps it.
+func (e *env) result(t *testing.T, quizID string) lontar.QuizResult {
+	t.Helper()
+	en, err := e.enr.Enrollment(context.Background(), "L1", "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return en.QuizResults[quizID]
+}
 
 func (e *env) mustCreate(t *testing.T) {
 	t.Helper()
@@ -275,7 +258,7 @@ func TestConcurrentAttemptsRespectTheLimit(t *testing.T) {
 	if counts[201] != 2 || counts[409] != 8 {
 		t.Fatalf("statuses %v, want two 201 and eight 409", counts)
 	}
-	if r := e.enr.results["L1:hpp-quiz"]; r.Attempts != 2 {
+	if r := e.result(t, "hpp-quiz"); r.Attempts != 2 {
 		t.Fatalf("enrollment counted %d attempts", r.Attempts)
 	}
 }
@@ -311,7 +294,7 @@ func TestOfflineSubmissionAppliedOnce(t *testing.T) {
 	if len(list) != 1 || list[0].AttemptID != ev.ID || list[0].Score != 50 {
 		t.Fatalf("attempts after 6 replays: %s", r.Body)
 	}
-	if res := e.enr.results["L1:hpp-quiz"]; res.Attempts != 1 || res.BestScore != 50 {
+	if res := e.result(t, "hpp-quiz"); res.Attempts != 1 || res.BestScore != 50 {
 		t.Fatalf("enrollment: %+v", res)
 	}
 	bad := ev
@@ -393,12 +376,12 @@ func TestSeedIsIdempotent(t *testing.T) {
 	}
 	// Every seeded course ends with a final quiz, in both languages.
 	for course := range seeded {
-		id, ok, err := e.svc.Store().FinalQuizID(ctx, course)
+		id, ok, err := e.store.FinalQuizID(ctx, course)
 		if err != nil || !ok {
 			t.Errorf("%s has no final quiz (%v)", course, err)
 			continue
 		}
-		q, err := e.svc.Store().Get(ctx, id)
+		q, err := e.store.Get(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}

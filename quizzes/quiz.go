@@ -139,12 +139,6 @@ func (q Question) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// errAnswerShape marks an `answer` that does not fit the question type; the
-// validator reports it on the question's answer field.
-type errAnswerShape struct{ typ string }
-
-func (e errAnswerShape) Error() string { return "answer does not fit type " + e.typ }
-
 // UnmarshalJSON reads the authoring form. An answer of the wrong shape is
 // kept as a validation problem rather than failing the whole body, so the
 // author learns which question is wrong.

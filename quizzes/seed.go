@@ -9,9 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 //go:embed curriculum
@@ -61,12 +58,16 @@ func (s *Service) Seed(ctx context.Context) (SeedReport, error) {
 }
 
 func (s *Service) seedOne(ctx context.Context, q *Quiz, rep *SeedReport) error {
-	canon, _ := json.Marshal(q)
+	canon, err := json.Marshal(q)
+	if err != nil {
+		return fmt.Errorf("quizzes: seed %s: %w", q.ID, err)
+	}
 	sum := sha256.Sum256(canon)
 	hash := hex.EncodeToString(sum[:])
-	var st seedState
-	err := s.store.quizzes.FindOne(ctx, bson.M{"_id": q.ID}).Decode(&st)
-	exists := err == nil
+	st, exists, err := s.store.seedState(ctx, q.ID)
+	if err != nil {
+		return err
+	}
 	now := s.now().UTC()
 	q.Institution, q.CreatedBy, q.Seeded, q.CreatedAt, q.UpdatedAt = "lontar", "system", true, now, now
 	switch {
@@ -74,9 +75,8 @@ func (s *Service) seedOne(ctx context.Context, q *Quiz, rep *SeedReport) error {
 		if err := s.store.Create(ctx, q); err != nil {
 			return err
 		}
-		_, err := s.store.quizzes.UpdateOne(ctx, bson.M{"_id": q.ID}, bson.M{"$set": bson.M{"seed_hash": hash}})
 		rep.Created++
-		return err
+		return s.store.setSeedHash(ctx, q.ID, hash)
 	case !st.Seeded:
 		rep.Kept++ // edited by a trainer: theirs now
 		return nil
@@ -87,8 +87,6 @@ func (s *Service) seedOne(ctx context.Context, q *Quiz, rep *SeedReport) error {
 	if err := s.store.Replace(ctx, q); err != nil {
 		return err
 	}
-	_, err = s.store.quizzes.UpdateOne(ctx, bson.M{"_id": q.ID, "seeded": true},
-		bson.M{"$set": bson.M{"seed_hash": hash, "updated_at": time.Now().UTC()}})
 	rep.Updated++
-	return err
+	return s.store.setSeedHash(ctx, q.ID, hash)
 }

@@ -41,8 +41,36 @@ func NewService(store *Store, courses Courses, enrollments Enrollments) *Service
 	return &Service{store: store, courses: courses, enrollments: enrollments, now: time.Now}
 }
 
-// Store returns the service's store (for wiring FinalQuizID).
-func (s *Service) Store() *Store { return s.store }
+// Allowance returns how many attempts the quiz allows (0: no limit) and
+// how many the caller has used.
+func (s *Service) Allowance(ctx context.Context, c *lontar.Caller, quizID string) (max, used int, err error) {
+	q, err := s.store.Get(ctx, quizID)
+	if err != nil {
+		return 0, 0, err
+	}
+	used, err = s.store.AttemptsUsed(ctx, c.UserID, quizID)
+	if err != nil {
+		return 0, 0, err
+	}
+	return q.MaxAttempts, used, nil
+}
+
+// Review is what a learner may see of their graded attempts: the quiz,
+// the attempts used, and whether the right answers may be shown. They
+// are shown always for practice and the pretest (they teach), and for a
+// graded test once no attempt is left, so they cannot carry a learner
+// through the next attempt; the quiz's authors always see them.
+func (s *Service) Review(ctx context.Context, c *lontar.Caller, quizID string) (q *Quiz, used int, reveal bool, err error) {
+	if q, err = s.store.Get(ctx, quizID); err != nil {
+		return nil, 0, false, err
+	}
+	if used, err = s.store.AttemptsUsed(ctx, c.UserID, quizID); err != nil {
+		return nil, 0, false, err
+	}
+	reveal = q.Kind == KindPractice || q.Kind == KindPretest || q.MaxAttempts == 0 || used >= q.MaxAttempts ||
+		!c.Is(lontar.RoleLearner)
+	return q, used, reveal, nil
+}
 
 // canAuthor checks that the caller may author quizzes of the course.
 func (s *Service) canAuthor(ctx context.Context, c *lontar.Caller, courseID string) (string, error) {

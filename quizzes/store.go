@@ -265,3 +265,26 @@ func (s *Store) Attempts(ctx context.Context, userID, quizID string) ([]*Attempt
 	}
 	return out, nil
 }
+
+// seedState returns whether a quiz is still the seeder's and the hash of
+// the file it was seeded from; ok is false when there is no such quiz.
+func (s *Store) seedState(ctx context.Context, id string) (st seedState, ok bool, err error) {
+	err = s.quizzes.FindOne(ctx, bson.M{"_id": id}).Decode(&st)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return st, false, nil
+	case err != nil:
+		return st, false, fmt.Errorf("quizzes: read seed state of %s: %w", id, err)
+	}
+	return st, true, nil
+}
+
+// setSeedHash records the hash of the file a seeded quiz came from,
+// unless a trainer has made the quiz theirs in between.
+func (s *Store) setSeedHash(ctx context.Context, id, hash string) error {
+	_, err := s.quizzes.UpdateOne(ctx, bson.M{"_id": id, "seeded": true}, bson.M{"$set": bson.M{"seed_hash": hash}})
+	if err != nil {
+		return fmt.Errorf("quizzes: record seed hash of %s: %w", id, err)
+	}
+	return nil
+}

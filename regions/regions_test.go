@@ -3,10 +3,8 @@ package regions_test
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"lontar"
+	"lontar/internal/apitest"
 	"lontar/regions"
 )
 
@@ -174,28 +173,21 @@ func newApp() (*fiber.App, **lontar.Error) {
 	return app, &last
 }
 
-func do(t *testing.T, app *fiber.App, target, ifNoneMatch string) (*http.Response, []byte) {
+func do(t *testing.T, app *fiber.App, target, ifNoneMatch string) (*apitest.Response, []byte) {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, target, nil)
+	var headers []string
 	if ifNoneMatch != "" {
-		req.Header.Set("If-None-Match", ifNoneMatch)
+		headers = append(headers, "If-None-Match: "+ifNoneMatch)
 	}
-	res, err := app.Test(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, body
+	r := apitest.AppClient(app).Do(t, http.MethodGet, target, "", nil, headers...)
+	return r, r.Body
 }
 
 func TestHTTPList(t *testing.T) {
 	app, _ := newApp()
 	res, body := do(t, app, "/api/v1/regions", "")
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("status = %d, body %s", res.StatusCode, body)
+	if res.Status != http.StatusOK {
+		t.Fatalf("status = %d, body %s", res.Status, body)
 	}
 	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("Content-Type = %q", ct)
@@ -235,8 +227,8 @@ func TestHTTPNotModified(t *testing.T) {
 	etag := res.Header.Get("ETag")
 	for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag, "*"} {
 		res, body := do(t, app, "/api/v1/regions", inm)
-		if res.StatusCode != http.StatusNotModified {
-			t.Errorf("If-None-Match %s: status = %d, want 304", inm, res.StatusCode)
+		if res.Status != http.StatusNotModified {
+			t.Errorf("If-None-Match %s: status = %d, want 304", inm, res.Status)
 		}
 		if len(body) != 0 {
 			t.Errorf("If-None-Match %s: 304 with a body of %d bytes", inm, len(body))
@@ -249,13 +241,13 @@ func TestHTTPNotModified(t *testing.T) {
 		}
 	}
 	res, _ = do(t, app, "/api/v1/regions", `"stale"`)
-	if res.StatusCode != http.StatusOK {
-		t.Errorf("stale tag: status = %d, want 200", res.StatusCode)
+	if res.Status != http.StatusOK {
+		t.Errorf("stale tag: status = %d, want 200", res.Status)
 	}
 	// A filtered list has its own tag.
 	res, _ = do(t, app, "/api/v1/regions?parent=5371", etag)
-	if res.StatusCode != http.StatusOK || res.Header.Get("ETag") == etag {
-		t.Errorf("filtered with the full list's tag: status %d, ETag %q", res.StatusCode, res.Header.Get("ETag"))
+	if res.Status != http.StatusOK || res.Header.Get("ETag") == etag {
+		t.Errorf("filtered with the full list's tag: status %d, ETag %q", res.Status, res.Header.Get("ETag"))
 	}
 }
 
@@ -264,8 +256,8 @@ func TestHTTPFilter(t *testing.T) {
 	names := func(target string) []string {
 		t.Helper()
 		res, body := do(t, app, target, "")
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("%s: status = %d, body %s", target, res.StatusCode, body)
+		if res.Status != http.StatusOK {
+			t.Fatalf("%s: status = %d, body %s", target, res.Status, body)
 		}
 		var rs []regions.Region
 		if err := json.Unmarshal(body, &rs); err != nil {
@@ -288,8 +280,8 @@ func TestHTTPFilter(t *testing.T) {
 		t.Errorf("parent=53: %v", got)
 	}
 	res, body := do(t, app, "/api/v1/regions?parent=5301", "")
-	if res.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != "[]" {
-		t.Errorf("parent=5301 (no kecamatan listed): %d %s, want 200 []", res.StatusCode, body)
+	if res.Status != http.StatusOK || strings.TrimSpace(string(body)) != "[]" {
+		t.Errorf("parent=5301 (no kecamatan listed): %d %s, want 200 []", res.Status, body)
 	}
 }
 
@@ -299,8 +291,8 @@ func TestHTTPUnknownParent(t *testing.T) {
 		*last = nil
 		res, _ := do(t, app, "/api/v1/regions?parent="+p, "")
 		e := *last
-		if res.StatusCode != http.StatusBadRequest || e == nil {
-			t.Fatalf("parent=%s: status %d, want the handler to return a *lontar.Error", p, res.StatusCode)
+		if res.Status != http.StatusBadRequest || e == nil {
+			t.Fatalf("parent=%s: status %d, want the handler to return a *lontar.Error", p, res.Status)
 		}
 		if e.Code != lontar.EBadRequest || e.Message.ID != "Kode wilayah induk tidak dikenal." || e.Message.EN != "Unknown parent region code." {
 			t.Errorf("parent=%s: error = %+v", p, e)

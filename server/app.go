@@ -18,6 +18,7 @@ import (
 	"lontar/enrollments"
 	"lontar/frontend"
 	"lontar/httpapi"
+	"lontar/practice"
 	"lontar/quizzes"
 	"lontar/regions"
 )
@@ -47,6 +48,7 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	syncer := enrollments.NewSyncer(db, map[string]lontar.SyncApplier{
 		enrollments.EventLessonCompleted: enrollments.LessonCompletions(enrollmentStore),
 		quizzes.EventQuizSubmitted:       quizService,
+		practice.EventPracticeDone:       practice.NewApplier(catalog, enrollmentStore),
 	})
 
 	if err := regions.Load(); err != nil {
@@ -103,7 +105,7 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	accounts.NewHandler(users, tokens, limiter).Register(api)
 	courses.NewHandler(courseStore, catalog).Register(api)
 	enrollments.NewHandler(enrollmentStore, syncer).Register(api)
-	cohorts.NewHandler(cohortStore, catalog, enrollmentStore, users).Register(api)
+	cohorts.NewHandler(cohortStore, enrollmentStore, users).Register(api)
 	quizzes.NewHandler(quizService).Register(api)
 
 	app.Get("/api/openapi.json", openAPIHandler())

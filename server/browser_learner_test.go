@@ -98,9 +98,9 @@ func (f *failures) take() []string {
 	return l
 }
 
-// waitFor polls a JavaScript condition until it holds (the app syncs in
+// waitUntil polls a JavaScript condition until it holds (the app syncs in
 // the background), failing with what it last saw.
-func waitFor(t *testing.T, ctx context.Context, what, js string) {
+func waitUntil(t *testing.T, ctx context.Context, what, js string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	var ok bool
@@ -232,7 +232,7 @@ func TestBrowserLearnerJourney(t *testing.T) {
 	screenshot(t, ctx, "home-offline")
 
 	must("signal back", net.offline(false))
-	waitFor(t, ctx, "sent", `document.querySelector('.status.ok')?.textContent.includes('Terkirim') && JSON.parse(localStorage.getItem('lontar.u.' + localStorage.getItem('lontar.current') + '.outbox') || '[]').length === 0`)
+	waitUntil(t, ctx, "sent", `document.querySelector('.status.ok')?.textContent.includes('Terkirim') && JSON.parse(localStorage.getItem('lontar.u.' + localStorage.getItem('lontar.current') + '.outbox') || '[]').length === 0`)
 
 	must("open the pretest from the course",
 		click(`a[href="/kursus/pembukuan-sederhana"]`),
@@ -296,15 +296,15 @@ func TestBrowserJoinLink(t *testing.T) {
 	srv := startServer(t, map[string]string{
 		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
 	admin := login(t, srv, "081300000001", "admin-lontar-kupang")
-	srv.do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
+	srv.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
 		"password": "politeknik-kupang", "role": "trainer", "institution": "undana"})
 	trainer := login(t, srv, "081300000002", "politeknik-kupang")
-	r := srv.do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Penenun Oesapa", "course_ids": []string{"konten-kreatif"},
+	r := srv.Do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Penenun Oesapa", "course_ids": []string{"konten-kreatif"},
 		"starts_on": "2026-01-01", "ends_on": "2099-12-31", "region": "5371040"})
 	var cohort struct {
 		JoinCode string `json:"join_code"`
 	}
-	r.json(t, &cohort)
+	r.JSON(t, &cohort)
 	must := steps(t, ctx)
 	var text, primary string
 	must("open the link",

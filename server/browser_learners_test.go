@@ -34,7 +34,7 @@ func TestBrowserTwoLearnersOnePhone(t *testing.T) {
 	ana := register(t, srv, "081234500001", "Ana Tefa", "tenun", "5371030", "f")
 	budi := register(t, srv, "081234500002", "Budi Lado", "kuliner", "5371040", "m")
 	for _, tok := range []string{ana, budi} {
-		if r := srv.do(t, "POST", "/api/v1/courses/pembukuan-sederhana/enroll", tok, nil); r.Status != 201 {
+		if r := srv.Do(t, "POST", "/api/v1/courses/pembukuan-sederhana/enroll", tok, nil); r.Status != 201 {
 			t.Fatalf("enroll: %d %s", r.Status, r.Body)
 		}
 	}
@@ -109,18 +109,18 @@ func TestBrowserTwoLearnersOnePhone(t *testing.T) {
 	}
 
 	must("signal back", net.offline(false))
-	waitFor(t, ctx, "both outboxes sent", `['`+anaID+`', '`+budiID+`'].every((id) => JSON.parse(localStorage.getItem('lontar.u.' + id + '.outbox') || '[]').length === 0)`)
+	waitUntil(t, ctx, "both outboxes sent", `['`+anaID+`', '`+budiID+`'].every((id) => JSON.parse(localStorage.getItem('lontar.u.' + id + '.outbox') || '[]').length === 0)`)
 	for _, c := range []struct {
 		name, token, want, notWant string
 	}{
 		{"Ana", ana, "pembukuan-sederhana-m1-l1", "pembukuan-sederhana-m1-l2"},
 		{"Budi", budi, "pembukuan-sederhana-m1-l2", "pembukuan-sederhana-m1-l1"},
 	} {
-		r := srv.do(t, "GET", "/api/v1/me/enrollments/pembukuan-sederhana", c.token, nil)
+		r := srv.Do(t, "GET", "/api/v1/me/enrollments/pembukuan-sederhana", c.token, nil)
 		var en struct {
 			CompletedLessons map[string]any `json:"completed_lessons"`
 		}
-		r.json(t, &en)
+		r.JSON(t, &en)
 		if en.CompletedLessons[c.want] == nil || en.CompletedLessons[c.notWant] != nil {
 			t.Fatalf("%s's lessons on the server: %v", c.name, en.CompletedLessons)
 		}

@@ -110,7 +110,7 @@ func TestBrowserServiceWorkerNeverServesAnOldFile(t *testing.T) {
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(`header.top`, chromedp.ByQuery),
 	)
-	waitFor(t, ctx, "version 2 runs", `window.lontarBuild === 'v2'`)
+	waitUntil(t, ctx, "version 2 runs", `window.lontarBuild === 'v2'`)
 	var scripts []string
 	must("modules loaded", eval(`performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('.js?v='))`, &scripts))
 	want := map[string]bool{}

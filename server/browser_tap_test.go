@@ -26,18 +26,18 @@ func TestBrowserTapTargets(t *testing.T) {
 	srv := startServer(t, map[string]string{
 		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
 	admin := login(t, srv, "081300000001", "admin-lontar-kupang")
-	srv.do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
+	srv.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
 		"password": "politeknik-kupang", "role": "trainer", "institution": "lontar"})
 	trainer := login(t, srv, "081300000002", "politeknik-kupang")
-	r := srv.do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Penenun Oesapa", "course_ids": []string{"pembukuan-sederhana"},
+	r := srv.Do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Penenun Oesapa", "course_ids": []string{"pembukuan-sederhana"},
 		"starts_on": "2026-01-01", "ends_on": "2099-12-31", "region": "5371040"})
 	var cohort struct {
 		ID       string `json:"id"`
 		JoinCode string `json:"join_code"`
 	}
-	r.json(t, &cohort)
+	r.JSON(t, &cohort)
 	learner := register(t, srv, "081234560000", "Maria Tefa", "tenun", "5371040", "f")
-	if r := srv.do(t, "POST", "/api/v1/cohorts/join", learner, map[string]string{"code": cohort.JoinCode}); r.Status != 200 {
+	if r := srv.Do(t, "POST", "/api/v1/cohorts/join", learner, map[string]string{"code": cohort.JoinCode}); r.Status != 200 {
 		t.Fatalf("join: %d %s", r.Status, r.Body)
 	}
 	must := steps(t, ctx)

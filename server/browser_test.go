@@ -144,7 +144,7 @@ func TestBrowserTrainerPanel(t *testing.T) {
 	s := startServer(t, map[string]string{
 		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
 	admin := login(t, s, "081300000001", "admin-lontar-kupang")
-	if r := s.do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
+	if r := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
 		"password": "politeknik-kupang", "role": "trainer", "institution": "undana"}); r.Status != 201 {
 		t.Fatalf("trainer: %d %s", r.Status, r.Body)
 	}
@@ -191,10 +191,10 @@ func TestBrowserTrainerPanel(t *testing.T) {
 	}
 
 	learner := register(t, s, "081234560000", "Maria Tefa", "tenun", "5371040", "f")
-	if r := s.do(t, "POST", "/api/v1/cohorts/join", learner, map[string]string{"code": code}); r.Status != 200 {
+	if r := s.Do(t, "POST", "/api/v1/cohorts/join", learner, map[string]string{"code": code}); r.Status != 200 {
 		t.Fatalf("join: %d %s", r.Status, r.Body)
 	}
-	r := s.do(t, "POST", "/api/v1/sync", learner, map[string]any{"pending": 3, "events": []map[string]any{{
+	r := s.Do(t, "POST", "/api/v1/sync", learner, map[string]any{"pending": 3, "events": []map[string]any{{
 		"id": "6f1c7c9e-8a51-4c1e-9a52-1f0e2b3c4d5e", "type": "lesson_completed", "occurred_at": time.Now().UTC().Format(time.RFC3339),
 		"course_id": "jualan-online", "lesson_id": "jualan-online-m1-l1"}}})
 	if r.Status != 200 {

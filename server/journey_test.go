@@ -17,9 +17,9 @@ type sessionReply struct {
 
 func login(t *testing.T, s *server, phone, password string) string {
 	t.Helper()
-	r := s.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": phone, "password": password})
+	r := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": phone, "password": password})
 	var got sessionReply
-	r.json(t, &got)
+	r.JSON(t, &got)
 	if r.Status != 200 || got.AccessToken == "" {
 		t.Fatalf("login %s: %d %s", phone, r.Status, r.Body)
 	}
@@ -28,10 +28,10 @@ func login(t *testing.T, s *server, phone, password string) string {
 
 func register(t *testing.T, s *server, phone, name, sector, region, gender string) string {
 	t.Helper()
-	r := s.do(t, "POST", "/api/v1/auth/register", "", map[string]any{"phone": phone, "name": name, "password": "belajar-di-lontar",
+	r := s.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"phone": phone, "name": name, "password": "belajar-di-lontar",
 		"profile": map[string]any{"sector": sector, "region": region, "gender": gender}})
 	var got sessionReply
-	r.json(t, &got)
+	r.JSON(t, &got)
 	if r.Status != 201 {
 		t.Fatalf("register %s: %d %s", phone, r.Status, r.Body)
 	}
@@ -66,7 +66,7 @@ func TestWorkshopJourney(t *testing.T) {
 		"LONTAR_PUBLIC_URL": "https://lontar.example",
 	})
 	admin := login(t, s, "081300000001", "admin-lontar-kupang")
-	r := s.do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen Politeknik",
+	r := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen Politeknik",
 		"password": "politeknik-kupang", "role": "trainer", "institution": "politeknik-negeri-kupang"})
 	if r.Status != 201 {
 		t.Fatalf("create trainer: %d %s", r.Status, r.Body)
@@ -83,25 +83,25 @@ func TestWorkshopJourney(t *testing.T) {
 			map[string]any{"id": "harga", "title": map[string]string{"id": "Harga"}, "est_minutes": 5,
 				"body": map[string]string{"id": "Hitung potongan marketplace."}},
 		}}}}
-	if r := s.do(t, "POST", "/api/v1/courses", trainer, course); r.Status != 201 {
+	if r := s.Do(t, "POST", "/api/v1/courses", trainer, course); r.Status != 201 {
 		t.Fatalf("create course: %d %s", r.Status, r.Body)
 	}
-	if r := s.do(t, "GET", "/api/v1/courses/tenun-online", "", nil); r.Status != 404 {
+	if r := s.Do(t, "GET", "/api/v1/courses/tenun-online", "", nil); r.Status != 404 {
 		t.Fatalf("draft visible: %d", r.Status)
 	}
-	if r := s.do(t, "POST", "/api/v1/courses/tenun-online/publish", trainer, nil); r.Status != 200 {
+	if r := s.Do(t, "POST", "/api/v1/courses/tenun-online/publish", trainer, nil); r.Status != 200 {
 		t.Fatalf("publish: %d %s", r.Status, r.Body)
 	}
-	r = s.do(t, "GET", "/api/v1/courses/tenun-online?lang=en", "", nil)
+	r = s.Do(t, "GET", "/api/v1/courses/tenun-online?lang=en", "", nil)
 	if r.Status != 200 || !strings.Contains(string(r.Body), "<strong>Daylight</strong>") {
 		t.Fatalf("published course: %d %s", r.Status, r.Body)
 	}
-	if r := s.do(t, "GET", "/api/v1/courses/tenun-online", "", nil); strings.Contains(string(r.Body), "<script") {
+	if r := s.Do(t, "GET", "/api/v1/courses/tenun-online", "", nil); strings.Contains(string(r.Body), "<script") {
 		t.Fatalf("script survived: %s", r.Body)
 	}
 
 	// Import the final quiz from GIFT: the essay is reported, the rest imports.
-	r = s.do(t, "POST", "/api/v1/quizzes/import?format=gift&course_id=tenun-online&kind=final&pass_mark=60&title=Ujian+akhir", trainer,
+	r = s.Do(t, "POST", "/api/v1/quizzes/import?format=gift&course_id=tenun-online&kind=final&pass_mark=60&title=Ujian+akhir", trainer,
 		weavingGIFT, "Content-Type: text/plain")
 	var quiz struct {
 		ID        string `json:"id"`
@@ -114,7 +114,7 @@ func TestWorkshopJourney(t *testing.T) {
 			Reason string `json:"reason"`
 		} `json:"problems"`
 	}
-	r.json(t, &quiz)
+	r.JSON(t, &quiz)
 	if r.Status != 201 || len(quiz.Questions) != 4 || len(quiz.Problems) != 1 || quiz.Problems[0].Line != 15 {
 		t.Fatalf("GIFT import: %d %s", r.Status, r.Body)
 	}
@@ -124,43 +124,43 @@ func TestWorkshopJourney(t *testing.T) {
 	}
 
 	// A cohort with a join code, and weavers registered from a spreadsheet.
-	r = s.do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Lokakarya Tenun Oesapa", "course_ids": []string{"tenun-online"},
+	r = s.Do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Lokakarya Tenun Oesapa", "course_ids": []string{"tenun-online"},
 		"starts_on": "2026-01-01", "ends_on": "2099-12-31", "region": "5371040"})
 	var cohort struct {
 		ID       string `json:"id"`
 		JoinCode string `json:"join_code"`
 		JoinURL  string `json:"join_url"`
 	}
-	r.json(t, &cohort)
+	r.JSON(t, &cohort)
 	if r.Status != 201 || cohort.JoinCode == "" || cohort.JoinURL != "https://lontar.example/join/"+cohort.JoinCode {
 		t.Fatalf("cohort: %d %s", r.Status, r.Body)
 	}
 	csv := "name,phone,business_name,sector,region\r\nIna Bara,0813 1111 2222,Tenun Ina,tenun,5371040\r\nTanpa Nomor,,X,tenun,5371040\r\n"
-	r = s.do(t, "POST", "/api/v1/cohorts/"+cohort.ID+"/participants/import", trainer, csv, "Content-Type: text/csv")
+	r = s.Do(t, "POST", "/api/v1/cohorts/"+cohort.ID+"/participants/import", trainer, csv, "Content-Type: text/csv")
 	var imp struct {
 		Results []struct {
 			Status         string `json:"status"`
 			ActivationCode string `json:"activation_code"`
 		} `json:"results"`
 	}
-	r.json(t, &imp)
+	r.JSON(t, &imp)
 	if r.Status != 200 || len(imp.Results) != 2 || imp.Results[0].Status != "created" || imp.Results[1].Status != "error" {
 		t.Fatalf("CSV import: %d %s", r.Status, r.Body)
 	}
-	r = s.do(t, "POST", "/api/v1/auth/activate", "", map[string]string{"phone": "081311112222", "code": imp.Results[0].ActivationCode, "password": "ikat-amarasi-1"})
+	r = s.Do(t, "POST", "/api/v1/auth/activate", "", map[string]string{"phone": "081311112222", "code": imp.Results[0].ActivationCode, "password": "ikat-amarasi-1"})
 	var ina sessionReply
-	r.json(t, &ina)
+	r.JSON(t, &ina)
 	if r.Status != 200 {
 		t.Fatalf("activate: %d %s", r.Status, r.Body)
 	}
 
 	// A learner who registered alone joins with the code typed in lower case.
 	maria := register(t, s, "0812 3456 7000", "Maria Tefa", "tenun", "5371040", "f")
-	if r := s.do(t, "POST", "/api/v1/cohorts/join", maria, map[string]string{"code": strings.ToLower(strings.ReplaceAll(cohort.JoinCode, "-", ""))}); r.Status != 200 {
+	if r := s.Do(t, "POST", "/api/v1/cohorts/join", maria, map[string]string{"code": strings.ToLower(strings.ReplaceAll(cohort.JoinCode, "-", ""))}); r.Status != 200 {
 		t.Fatalf("join: %d %s", r.Status, r.Body)
 	}
 	// Not enrolled in another course: no quiz of it.
-	if r := s.do(t, "GET", "/api/v1/quizzes/"+quiz.ID, ina.AccessToken, nil); r.Status != 200 || strings.Contains(string(r.Body), "450000") {
+	if r := s.Do(t, "GET", "/api/v1/quizzes/"+quiz.ID, ina.AccessToken, nil); r.Status != 200 || strings.Contains(string(r.Body), "450000") {
 		t.Fatalf("learner quiz view: %d %s", r.Status, r.Body)
 	}
 
@@ -170,7 +170,7 @@ func TestWorkshopJourney(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if r := s.do(t, "POST", "/api/v1/courses/tenun-online/lessons/foto/complete", maria, nil); r.Status != 200 {
+			if r := s.Do(t, "POST", "/api/v1/courses/tenun-online/lessons/foto/complete", maria, nil); r.Status != 200 {
 				t.Errorf("complete: %d %s", r.Status, r.Body)
 			}
 		}()
@@ -186,11 +186,11 @@ func TestWorkshopJourney(t *testing.T) {
 			"course_id": "tenun-online", "lesson_id": "tidak-ada"},
 	}}
 	for i := range 3 {
-		r = s.do(t, "POST", "/api/v1/sync", maria, batch)
+		r = s.Do(t, "POST", "/api/v1/sync", maria, batch)
 		var res struct {
 			Results []struct{ ID, Status string } `json:"results"`
 		}
-		r.json(t, &res)
+		r.JSON(t, &res)
 		want := []string{"applied", "applied", "rejected"}
 		if i > 0 {
 			want = []string{"duplicate", "duplicate", "rejected"}
@@ -202,7 +202,7 @@ func TestWorkshopJourney(t *testing.T) {
 		}
 	}
 
-	r = s.do(t, "GET", "/api/v1/me/enrollments/tenun-online", maria, nil)
+	r = s.Do(t, "GET", "/api/v1/me/enrollments/tenun-online", maria, nil)
 	var en struct {
 		Percent          float64        `json:"percent"`
 		CompletedLessons map[string]any `json:"completed_lessons"`
@@ -213,26 +213,26 @@ func TestWorkshopJourney(t *testing.T) {
 			Passed    bool    `json:"passed"`
 		} `json:"quiz_results"`
 	}
-	r.json(t, &en)
+	r.JSON(t, &en)
 	res := en.QuizResults[quiz.ID]
 	if en.Percent != 100 || len(en.CompletedLessons) != 2 || res.Attempts != 1 || res.BestScore != 100 || !res.Passed || en.CompletedAt == nil {
 		t.Fatalf("enrollment after sync: %s", r.Body)
 	}
 
 	// Ina takes the final online and fails; the course is not complete.
-	r = s.do(t, "POST", "/api/v1/quizzes/"+quiz.ID+"/attempts", ina.AccessToken, map[string]any{"answers": map[string]any{qid["foto"]: "b"}})
+	r = s.Do(t, "POST", "/api/v1/quizzes/"+quiz.ID+"/attempts", ina.AccessToken, map[string]any{"answers": map[string]any{qid["foto"]: "b"}})
 	if r.Status != 201 || !strings.Contains(string(r.Body), `"passed":false`) {
 		t.Fatalf("failed attempt: %d %s", r.Status, r.Body)
 	}
 
 	// The roster shows both, to the cohort's trainer only.
-	r = s.do(t, "GET", "/api/v1/cohorts/"+cohort.ID+"/roster", trainer, nil)
+	r = s.Do(t, "GET", "/api/v1/cohorts/"+cohort.ID+"/roster", trainer, nil)
 	if r.Status != 200 || !strings.Contains(string(r.Body), "Maria Tefa") || !strings.Contains(string(r.Body), "Ina Bara") {
 		t.Fatalf("roster: %d %s", r.Status, r.Body)
 	}
 	other := register(t, s, "081399990000", "Peserta Lain", "kuliner", "5371010", "m")
 	for _, tok := range []string{other, ""} {
-		if r := s.do(t, "GET", "/api/v1/cohorts/"+cohort.ID+"/roster", tok, nil); r.Status != 403 && r.Status != 401 {
+		if r := s.Do(t, "GET", "/api/v1/cohorts/"+cohort.ID+"/roster", tok, nil); r.Status != 403 && r.Status != 401 {
 			t.Fatalf("roster to %q: %d", tok, r.Status)
 		}
 	}

@@ -9,13 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"lontar/database"
+	"lontar/internal/apitest"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -44,15 +44,15 @@ func TestLoadConfig(t *testing.T) {
 func TestServerStartsServesAndStops(t *testing.T) {
 	s := startServer(t, nil)
 	for _, p := range []string{"/healthz", "/readyz", "/api/openapi.json", "/api/v1/regions"} {
-		if r := s.do(t, "GET", p, "", nil); r.Status != 200 {
+		if r := s.Do(t, "GET", p, "", nil); r.Status != 200 {
 			t.Errorf("GET %s = %d %s", p, r.Status, r.Body)
 		}
 	}
-	r := s.do(t, "GET", "/api/v1/nope", "", nil)
+	r := s.Do(t, "GET", "/api/v1/nope", "", nil)
 	var e struct {
 		Error struct{ Code, Message string }
 	}
-	r.json(t, &e)
+	r.JSON(t, &e)
 	if r.Status != 404 || e.Error.Code != "not_found" {
 		t.Fatalf("unknown API path: %d %s", r.Status, r.Body)
 	}
@@ -89,7 +89,7 @@ func TestServerStartsServesAndStops(t *testing.T) {
 func TestDataSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
 	s := startServer(t, map[string]string{"LONTAR_DATA_DIR": dir})
-	r := s.do(t, "POST", "/api/v1/auth/register", "", map[string]any{
+	r := s.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{
 		"phone": "0812 3456 7890", "name": "Yuliana Ndun", "password": "tenun-amarasi-2024",
 		"profile": map[string]any{"business_name": "Tenun Ina", "sector": "tenun", "region": "5371030", "gender": "f"},
 	})
@@ -99,7 +99,7 @@ func TestDataSurvivesRestart(t *testing.T) {
 	var reg struct {
 		AccessToken string `json:"access_token"`
 	}
-	r.json(t, &reg)
+	r.JSON(t, &reg)
 	key, err := os.ReadFile(filepath.Join(dir, "keys", "access-token.key"))
 	if err != nil {
 		t.Fatal(err)
@@ -110,11 +110,11 @@ func TestDataSurvivesRestart(t *testing.T) {
 	s.stop(t)
 
 	s = startServer(t, map[string]string{"LONTAR_DATA_DIR": dir})
-	if r := s.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": "+6281234567890", "password": "tenun-amarasi-2024"}); r.Status != 200 {
+	if r := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": "+6281234567890", "password": "tenun-amarasi-2024"}); r.Status != 200 {
 		t.Fatalf("login after restart: %d %s", r.Status, r.Body)
 	}
 	// The signing key persisted too: a token from before the restart works.
-	if r := s.do(t, "GET", "/api/v1/me", reg.AccessToken, nil); r.Status != 200 || !strings.Contains(string(r.Body), "Yuliana Ndun") {
+	if r := s.Do(t, "GET", "/api/v1/me", reg.AccessToken, nil); r.Status != 200 || !strings.Contains(string(r.Body), "Yuliana Ndun") {
 		t.Fatalf("old token after restart: %d %s", r.Status, r.Body)
 	}
 	key2, _ := os.ReadFile(filepath.Join(dir, "keys", "access-token.key"))
@@ -126,11 +126,11 @@ func TestDataSurvivesRestart(t *testing.T) {
 func TestBootstrapAdmin(t *testing.T) {
 	env := map[string]string{"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"}
 	s := startServer(t, env)
-	r := s.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": "081300000001", "password": "admin-lontar-kupang"})
+	r := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": "081300000001", "password": "admin-lontar-kupang"})
 	var got struct {
 		User struct{ Role string }
 	}
-	r.json(t, &got)
+	r.JSON(t, &got)
 	if r.Status != 200 || got.User.Role != "admin" {
 		t.Fatalf("bootstrap admin login: %d %s", r.Status, r.Body)
 	}
@@ -204,13 +204,8 @@ func TestReadyzFollowsTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	status := func(path string) int {
-		resp, err := app.Test(httptest.NewRequest("GET", path, nil), -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.StatusCode
-	}
+	client := apitest.AppClient(app)
+	status := func(path string) int { return client.Do(t, "GET", path, "", nil).Status }
 	if s := status("/readyz"); s != 200 {
 		t.Fatalf("ready with a store: %d", s)
 	}

@@ -15,18 +15,18 @@ func TestSaveForOfflineCost(t *testing.T) {
 	learner := register(t, srv, "081234599001", "Ina Bara", "kuliner", "5371030", "f")
 	gz := "Accept-Encoding: gzip"
 	for _, id := range []string{"jualan-online", "konten-kreatif", "pembukuan-sederhana"} {
-		if r := srv.do(t, "POST", "/api/v1/courses/"+id+"/enroll", learner, nil); r.Status != 201 {
+		if r := srv.Do(t, "POST", "/api/v1/courses/"+id+"/enroll", learner, nil); r.Status != 201 {
 			t.Fatalf("enroll %s: %d %s", id, r.Status, r.Body)
 		}
 		var course struct {
 			SizeBytes int `json:"size_bytes"`
 		}
-		srv.do(t, "GET", "/api/v1/courses/"+id+"?lang=id", "", nil).json(t, &course)
+		srv.Do(t, "GET", "/api/v1/courses/"+id+"?lang=id", "", nil).JSON(t, &course)
 		var quizzes []struct {
 			ID        string `json:"id"`
 			SizeBytes int    `json:"size_bytes"`
 		}
-		srv.do(t, "GET", "/api/v1/courses/"+id+"/quizzes?lang=id", learner, nil).json(t, &quizzes)
+		srv.Do(t, "GET", "/api/v1/courses/"+id+"/quizzes?lang=id", learner, nil).JSON(t, &quizzes)
 		estimate := course.SizeBytes
 		paths := []string{"/api/v1/courses/" + id + "?lang=id", "/api/v1/courses/" + id + "/quizzes?lang=id"}
 		for _, q := range quizzes {
@@ -35,7 +35,7 @@ func TestSaveForOfflineCost(t *testing.T) {
 		}
 		wire := 0
 		for _, p := range paths {
-			r := srv.do(t, "GET", p, learner, nil, gz)
+			r := srv.Do(t, "GET", p, learner, nil, gz)
 			if r.Status != 200 || r.Header.Get("Content-Encoding") != "gzip" {
 				t.Fatalf("%s: %d, encoding %q", p, r.Status, r.Header.Get("Content-Encoding"))
 			}

@@ -4,26 +4,25 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"regexp"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"lontar/internal/apitest"
 )
 
 // server is a Lontar started by run, as `go run ./server` starts it,
 // listening on a free loopback port.
 type server struct {
-	URL    string
-	cancel context.CancelFunc
-	done   chan error
-	log    *syncBuffer
+	*apitest.Client // to URL
+	URL             string
+	cancel          context.CancelFunc
+	done            chan error
+	log             *syncBuffer
 }
 
 type syncBuffer struct {
@@ -83,6 +82,7 @@ func startServer(t testing.TB, env map[string]string) *server {
 	}()
 	select {
 	case s.URL = <-found:
+		s.Client = apitest.URLClient(s.URL)
 	case err := <-s.done:
 		cancel()
 		t.Fatalf("server stopped at start: %v\n%s", err, s.log)
@@ -110,57 +110,4 @@ func (s *server) stop(t testing.TB) {
 	case <-time.After(time.Minute):
 		t.Error("server did not stop within a minute")
 	}
-}
-
-type reply struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
-
-func (r *reply) json(t *testing.T, v any) {
-	t.Helper()
-	if err := json.Unmarshal(r.Body, v); err != nil {
-		t.Fatalf("status %d, not JSON: %v\n%s", r.Status, err, r.Body)
-	}
-}
-
-// do sends one request. body: nil, string (sent as is) or a value (JSON).
-func (s *server) do(t *testing.T, method, path, token string, body any, headers ...string) *reply {
-	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		j, _ := json.Marshal(b)
-		rd = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, s.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for _, h := range headers {
-		k, v, _ := strings.Cut(h, ":")
-		req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil && !errors.Is(err, io.EOF) {
-		t.Fatal(err)
-	}
-	return &reply{Status: resp.StatusCode, Header: resp.Header, Body: b}
 }

@@ -270,6 +270,16 @@ async function lessonView(courseId, lessonId) {
   page(link('/kursus/' + courseId, { class: 'back' }, '← ' + c.title), h('h1', {}, lesson.title), speak, body,
     h('div', { class: 'actions' }, actions));
   window.scrollTo(0, 0);
+  practiceTools(body, courseId, lessonId);
+}
+
+// practiceTools loads the practice module only for a lesson that has a
+// practice block; without signal on a first visit the block says so.
+function practiceTools(body, courseId, lessonId) {
+  const blocks = body.querySelectorAll('.practice[data-practice]');
+  if (!blocks.length) return;
+  import('/practice.js').then((m) => m.mount(blocks, { lang: lang(), userId: session.id, courseId, lessonId, record }),
+    () => blocks.forEach((b) => { b.querySelector('.practice-fallback').textContent = t('pr_offline_tool'); }));
 }
 
 // --- profile ---

@@ -1,6 +1,8 @@
-// Package apitest drives a feature's HTTP routes the way a client would:
-// a Fiber app with the real middleware and error handler, a fresh database
-// on a real Mongo-wire server, and real signed access tokens.
+// Package apitest drives HTTP routes the way a client would. Client is the
+// one HTTP test client: it sends a request to a Fiber app in process or
+// to a running server's URL and returns what came back. Env is a feature's
+// test app: the real middleware and error handler, a fresh database on a
+// real Mongo-wire server, and real signed access tokens.
 package apitest
 
 import (
@@ -82,10 +84,28 @@ func (r *Response) ErrorCode() string {
 	return b.Error.Code
 }
 
+// Do sends a request to App through a Client (see Client.Do).
+func (e *Env) Do(t testing.TB, method, path, token string, body any, headers ...string) *Response {
+	t.Helper()
+	return AppClient(e.App).Do(t, method, path, token, body, headers...)
+}
+
+// Client sends requests to a Fiber app in process, or over HTTP to a URL.
+type Client struct {
+	app  *fiber.App
+	base string
+}
+
+// AppClient returns a Client for app, called in process.
+func AppClient(app *fiber.App) *Client { return &Client{app: app} }
+
+// URLClient returns a Client for the server at base (http://host:port).
+func URLClient(base string) *Client { return &Client{base: strings.TrimRight(base, "/")} }
+
 // Do sends a request. body may be nil, a string or []byte (sent as is, with
 // Content-Type application/json unless headers say otherwise), or any
 // other value (encoded as JSON). headers are "Name: value" strings.
-func (e *Env) Do(t testing.TB, method, path, token string, body any, headers ...string) *Response {
+func (cl *Client) Do(t testing.TB, method, path, token string, body any, headers ...string) *Response {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -101,7 +121,15 @@ func (e *Env) Do(t testing.TB, method, path, token string, body any, headers ...
 		}
 		rd = bytes.NewReader(j)
 	}
-	req := httptest.NewRequest(method, path, rd)
+	var req *http.Request
+	if cl.app != nil {
+		req = httptest.NewRequest(method, path, rd)
+	} else {
+		var err error
+		if req, err = http.NewRequest(method, cl.base+path, rd); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -112,7 +140,13 @@ func (e *Env) Do(t testing.TB, method, path, token string, body any, headers ...
 		k, v, _ := strings.Cut(h, ":")
 		req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
-	resp, err := e.App.Test(req, -1)
+	var resp *http.Response
+	var err error
+	if cl.app != nil {
+		resp, err = cl.app.Test(req, -1)
+	} else {
+		resp, err = http.DefaultClient.Do(req)
+	}
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}

@@ -5,23 +5,24 @@ package coursetest
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"maps"
 	"net/http"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"lontar"
+	"lontar/accounts"
 	"lontar/cohorts"
 	"lontar/courses"
 	"lontar/enrollments"
 	"lontar/internal/apitest"
 	"lontar/internal/mongotest"
+	"lontar/quizzes"
 )
 
 // Publish writes c as the draft (creating or replacing it) and publishes
@@ -67,18 +68,20 @@ func NewCatalog(db *mongo.Database) (*courses.Store, *courses.Catalog, func(test
 	}
 }
 
-// Fixture is one test's app with the enrollment, sync and cohort routes,
-// their stores, and fakes for the features they reach through one-method
-// interfaces (accounts, quizzes).
+// Fixture is one test's app with the enrollment, sync and cohort routes
+// and their stores, wired as the server wires them to the real stores of
+// the features they reach through one-method interfaces: accounts (who a
+// learner is, participants imported from CSV) and quizzes (final quizzes).
 type Fixture struct {
 	Env         *apitest.Env
 	Catalog     *courses.Catalog
 	Enrollments *enrollments.Store
 	Syncer      *enrollments.Syncer
 	Cohorts     *cohorts.Store
-	People      *FakePeople
-	Finals      *FakeFinals
+	Users       *accounts.Store
+	Quizzes     *quizzes.Store
 	publish     func(testing.TB, *courses.Course) *courses.Course
+	users       atomic.Int64 // numbers the phones of User
 }
 
 // New returns a Fixture whose syncer applies lesson_completed and the
@@ -87,21 +90,22 @@ func New(t testing.TB, appliers map[string]lontar.SyncApplier) *Fixture {
 	t.Helper()
 	env := apitest.New(t)
 	_, catalog, publish := NewCatalog(env.DB)
-	f := &Fixture{Env: env, Catalog: catalog, publish: publish, People: NewFakePeople(),
-		Finals: &FakeFinals{m: map[string]string{}}}
-	f.Enrollments = enrollments.NewStore(env.DB, catalog, f.People, f.Finals)
+	f := &Fixture{Env: env, Catalog: catalog, publish: publish,
+		Users: accounts.NewStore(env.DB), Quizzes: quizzes.NewStore(env.DB)}
+	f.Enrollments = enrollments.NewStore(env.DB, catalog, f.Users, f.Quizzes)
 	all := map[string]lontar.SyncApplier{enrollments.EventLessonCompleted: enrollments.LessonCompletions(f.Enrollments)}
 	maps.Copy(all, appliers)
 	f.Syncer = enrollments.NewSyncer(env.DB, all)
-	f.Cohorts = cohorts.NewStore(env.DB, catalog, f.Enrollments, f.People, "https://lontar.example/")
+	f.Cohorts = cohorts.NewStore(env.DB, catalog, f.Enrollments, f.Users, "https://lontar.example/")
 	ctx := mongotest.Context(t)
-	for _, ensure := range []func(context.Context) error{f.Enrollments.EnsureIndexes, f.Syncer.EnsureIndexes, f.Cohorts.EnsureIndexes} {
+	for _, ensure := range []func(context.Context) error{f.Users.EnsureIndexes, f.Quizzes.EnsureIndexes,
+		f.Enrollments.EnsureIndexes, f.Syncer.EnsureIndexes, f.Cohorts.EnsureIndexes} {
 		if err := ensure(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	enrollments.NewHandler(f.Enrollments, f.Syncer).Register(env.API())
-	cohorts.NewHandler(f.Cohorts, catalog, f.Enrollments, f.People).Register(env.API())
+	cohorts.NewHandler(f.Cohorts, f.Enrollments, f.Users).Register(env.API())
 	return f
 }
 
@@ -111,10 +115,9 @@ func (f *Fixture) Publish(t testing.TB, c *courses.Course) *courses.Course {
 	return f.publish(t, c)
 }
 
-// MustCourse publishes a course of the institution with one module per
-// group of lesson ids ("a,b" "c" → two modules).
-func (f *Fixture) MustCourse(t testing.TB, id, institution string, modules ...string) *courses.Course {
-	t.Helper()
+// Course returns a course of the institution with one module per group
+// of lesson ids ("a,b" "c" → two modules), ready to publish.
+func Course(id, institution string, modules ...string) *courses.Course {
 	c := &courses.Course{ID: id, Institution: institution, Topic: "other",
 		Title: lontar.T("Kursus "+id, "Course "+id), Summary: lontar.T("Ringkasan", "Summary")}
 	for i, m := range modules {
@@ -125,17 +128,37 @@ func (f *Fixture) MustCourse(t testing.TB, id, institution string, modules ...st
 		}
 		c.Modules = append(c.Modules, mod)
 	}
-	return f.publish(t, c)
+	return c
 }
 
-// User makes a user known to accounts (the fake) and returns their id and
-// a token.
+// MustCourse publishes Course(id, institution, modules...).
+func (f *Fixture) MustCourse(t testing.TB, id, institution string, modules ...string) *courses.Course {
+	t.Helper()
+	return f.publish(t, Course(id, institution, modules...))
+}
+
+// User registers a user in accounts (as a participant: no password to
+// hash) and returns their id and an access token for the role.
 func (f *Fixture) User(t testing.TB, role lontar.Role, institution string) (string, string) {
 	t.Helper()
-	id := "u" + strings.ToLower(rand.Text()[:10])
-	f.People.Add(lontar.Person{UserID: id, Name: "Ina " + id, Phone: "+62812" + fmt.Sprint(f.People.Len()+10000000),
+	n := f.users.Add(1)
+	name := fmt.Sprintf("Ina %d", n)
+	id, _, _, err := f.Users.EnsureParticipant(mongotest.Context(t), lontar.Person{Name: name,
+		Phone:   fmt.Sprintf("+62812%08d", 10000000+n),
 		Profile: lontar.Profile{BusinessName: "Sei Ina", Sector: "kuliner", Region: "5371", Gender: "f"}})
-	return id, f.Env.Token(t, lontar.Caller{UserID: id, Name: "Ina " + id, Role: role, Institution: institution})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, f.Env.Token(t, lontar.Caller{UserID: id, Name: name, Role: role, Institution: institution})
+}
+
+// SetFinal makes a final quiz quizID of the course in the quizzes store.
+func (f *Fixture) SetFinal(t testing.TB, courseID, quizID string) {
+	t.Helper()
+	q := &quizzes.Quiz{ID: quizID, CourseID: courseID, Kind: quizzes.KindFinal, Title: lontar.T("Ujian akhir", "Final test"), PassMark: 60}
+	if err := f.Quizzes.Create(mongotest.Context(t), q); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Learner is User with the learner role.
@@ -186,77 +209,4 @@ type EnrollmentJSON struct {
 	CohortIDs        []string                     `json:"cohort_ids"`
 	CompletedAt      *time.Time                   `json:"completed_at"`
 	CertificateCode  *string                      `json:"certificate_code"`
-}
-
-// FakePeople stands in for *accounts.Store as People and Participants.
-type FakePeople struct {
-	mu      sync.Mutex
-	byID    map[string]lontar.Person
-	byPhone map[string]string
-}
-
-// NewFakePeople returns an empty FakePeople.
-func NewFakePeople() *FakePeople {
-	return &FakePeople{byID: map[string]lontar.Person{}, byPhone: map[string]string{}}
-}
-
-// Add registers a person.
-func (p *FakePeople) Add(person lontar.Person) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.byID[person.UserID] = person
-	p.byPhone[person.Phone] = person.UserID
-}
-
-// Len is the number of people known.
-func (p *FakePeople) Len() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.byID)
-}
-
-// Person returns a known person or not_found.
-func (p *FakePeople) Person(_ context.Context, userID string) (lontar.Person, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	person, ok := p.byID[userID]
-	if !ok {
-		return lontar.Person{}, lontar.NotFound("Pengguna", "User")
-	}
-	return person, nil
-}
-
-// EnsureParticipant returns the person with the phone, or registers them
-// with an activation code.
-func (p *FakePeople) EnsureParticipant(_ context.Context, person lontar.Person) (string, string, bool, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if id, ok := p.byPhone[person.Phone]; ok {
-		return id, "", false, nil
-	}
-	person.UserID = "imp" + strings.ToLower(rand.Text()[:10])
-	p.byID[person.UserID] = person
-	p.byPhone[person.Phone] = person.UserID
-	return person.UserID, "ACT-" + rand.Text()[:6], true, nil
-}
-
-// FakeFinals stands in for the quizzes feature's final quizzes.
-type FakeFinals struct {
-	mu sync.Mutex
-	m  map[string]string // course → final quiz
-}
-
-// Set makes quizID the final quiz of the course.
-func (f *FakeFinals) Set(courseID, quizID string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.m[courseID] = quizID
-}
-
-// FinalQuizID returns the course's final quiz, if one was set.
-func (f *FakeFinals) FinalQuizID(_ context.Context, courseID string) (string, bool, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	q, ok := f.m[courseID]
-	return q, ok, nil
 }
