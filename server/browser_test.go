@@ -207,7 +207,7 @@ func TestBrowserTrainerPanel(t *testing.T) {
 		chromedp.Text(`li.participant`, &who, chromedp.ByQuery),
 	)
 	screenshot(t, ctx, "trainer-roster")
-	for _, want := range []string{"Maria Tefa", "Sinkron terakhir", "3 belum terkirim saat itu", "1/9", "Berhenti di"} {
+	for _, want := range []string{"Maria Tefa", "Sinkron terakhir", "3 belum terkirim saat itu", "Pelajaran selesai\n1/", "Berhenti di\nMemilih marketplace"} {
 		if !strings.Contains(who, want) {
 			t.Errorf("roster card lacks %q: %q", want, who)
 		}
