@@ -366,3 +366,23 @@ func TestCopyCourse(t *testing.T) {
 		t.Fatalf("another institution edits the copy: %d", r.Status)
 	}
 }
+
+// An author previews a lesson as learners will get it: rendered, with any
+// script removed; only authors may.
+func TestPreviewMarkdown(t *testing.T) {
+	e := newCatalogEnv(t)
+	r := e.Do(t, "POST", "/api/v1/courses/preview", e.trainer, map[string]any{"markdown": "## Harga sei\n\nHPP **Rp75.000**<script>alert(1)</script>"})
+	var got struct {
+		HTML string `json:"html"`
+	}
+	r.JSON(t, &got)
+	if r.Status != 200 || !strings.Contains(got.HTML, "<h2") || !strings.Contains(got.HTML, "<strong>Rp75.000</strong>") || strings.Contains(got.HTML, "<script") {
+		t.Fatalf("preview: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "POST", "/api/v1/courses/preview", e.learner, map[string]any{"markdown": "x"}); r.Status != 403 {
+		t.Fatalf("learner previews: %d", r.Status)
+	}
+	if r := e.Do(t, "POST", "/api/v1/courses/preview", e.trainer, map[string]any{"markdown": strings.Repeat("a", 11000)}); r.Status != 422 {
+		t.Fatalf("oversized preview: %d", r.Status)
+	}
+}

@@ -26,7 +26,8 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Put("/courses/:id", h.update)
 	api.Get("/courses/:id/draft", h.draft)
 	api.Post("/courses/:id/publish", h.publish)
-	api.Post("/courses/:id/copy", h.copy) // trainer, admin: a shared or own course
+	api.Post("/courses/:id/copy", h.copy)   // trainer, admin: a shared or own course
+	api.Post("/courses/preview", h.preview) // trainer, admin: Markdown → the HTML learners would get
 	api.Get("/courses/:id/lessons/:lesson_id", h.lesson)
 }
 
@@ -123,6 +124,32 @@ func (h *Handler) create(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(co)
+}
+
+// previewRequest is one lesson body to render as it would be published.
+type previewRequest struct {
+	Markdown string `json:"markdown" validate:"max=10240" label:"Isi pelajaran|Lesson body"`
+	Lang     string `json:"lang" validate:"omitempty,oneof=id en" label:"Bahasa|Language"`
+}
+
+// preview renders Markdown exactly as publishing will, so an author sees
+// what learners will read before publishing.
+func (h *Handler) preview(c *fiber.Ctx) error {
+	if _, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin); err != nil {
+		return err
+	}
+	var in previewRequest
+	if err := httpapi.BindJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Lang == "" {
+		in.Lang = "id"
+	}
+	html, err := renderLesson(in.Markdown, in.Lang)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"html": html})
 }
 
 // copy makes a draft in the caller's institution from a shared (or

@@ -40,6 +40,7 @@ var apiRoutes = []route{
 	{"PUT", "/api/v1/courses/:id", "courses", "Replace the draft (edit, reorder)", "trainer, admin", "course", 200},
 	{"GET", "/api/v1/courses/:id/draft", "courses", "The draft, for its authors", "trainer, admin", "", 200},
 	{"POST", "/api/v1/courses/:id/publish", "courses", "Publish the draft as a new immutable version", "trainer, admin", "", 200},
+	{"POST", "/api/v1/courses/preview", "courses", "Render lesson Markdown as publishing would (sanitised HTML)", "trainer, admin", "{markdown, lang}", 200},
 	{"POST", "/api/v1/courses/:id/copy", "courses", "Copy a shared (seeded) or own published course into the caller's institution as a draft", "trainer, admin", "", 201},
 	{"GET", "/api/v1/courses/:id/lessons/:lesson_id", "courses", "One published lesson (ETag)", "", "", 200},
 	{"POST", "/api/v1/courses/:id/enroll", "enrollments", "Enroll (201, or 200 if already enrolled)", "learner", "", 201},
