@@ -2,6 +2,7 @@ package frontend_test
 
 import (
 	"io"
+	"io/fs"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -245,5 +246,59 @@ func TestEmbeddedAppFullyStamped(t *testing.T) {
 				t.Errorf("%s: unstamped reference %s", name, m)
 			}
 		}
+	}
+}
+
+// Every word the app shows comes from the dictionary: each t('key') in
+// any module names a key that exists in Indonesian and in English.
+func TestEveryWordInTheDictionary(t *testing.T) {
+	files := frontend.Files()
+	entries, err := fs.ReadDir(files, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyRe := regexp.MustCompile(`(?m)^\s*([a-z_]+): '`)
+	keyInline := regexp.MustCompile(`[{,]\s*([a-z_]+): ['"]`)
+	// A key built at run time ('kind_' + kind) is not a literal here.
+	used := regexp.MustCompile(`\bt\('([a-z_]+)'[,)]`)
+	comment := regexp.MustCompile(`(?m)^\s*//.*$`)
+	have := map[string]int{} // key → languages
+	var sources []string
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".js") {
+			continue
+		}
+		b, _ := fs.ReadFile(files, e.Name())
+		src := string(b)
+		sources = append(sources, src)
+		if e.Name() != "i18n.js" && !strings.HasPrefix(e.Name(), "words-") {
+			continue
+		}
+		for _, lang := range []string{"\n  id: {", "\n  en: {"} {
+			i := strings.Index(src, lang)
+			if i < 0 {
+				t.Fatalf("%s has no %q section", e.Name(), lang)
+			}
+			block := src[i : i+strings.Index(src[i:], "\n  },")]
+			seen := map[string]bool{}
+			for _, m := range append(keyRe.FindAllStringSubmatch(block, -1), keyInline.FindAllStringSubmatch(block, -1)...) {
+				if !seen[m[1]] {
+					seen[m[1]] = true
+					have[m[1]]++
+				}
+			}
+		}
+	}
+	n := 0
+	for _, src := range sources {
+		for _, m := range used.FindAllStringSubmatch(comment.ReplaceAllString(src, ""), -1) {
+			n++
+			if have[m[1]] != 2 {
+				t.Errorf("t('%s') is in %d of 2 languages", m[1], have[m[1]])
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("found only %d uses of t(): the test no longer reads the modules", n)
 	}
 }

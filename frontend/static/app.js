@@ -6,7 +6,7 @@
 // server rendered from Markdown and sanitised at publish.
 import { t, lang } from '/i18n.js';
 import { api, session, mine, record, flush, logout, APIError } from '/api.js';
-import { h, go, link, button, page, loading, field, submitting, select, progressBar, regionOptions, message, notice, rerender, settings, signedIn, staff } from '/ui.js';
+import { h, go, link, button, page, loading, field, submitting, select, progressBar, regionOptions, message, notice, rerender, settings, signedIn, staff, home } from '/ui.js';
 import { course, cached, enrollments, doneLessons, lessonsOf, nextLesson, catalogue } from '/data.js';
 
 // Screens in their own modules, loaded when first opened, so a learner's
@@ -19,6 +19,10 @@ const screens = [
   [/^\/lupa-sandi$/, '/learners.js', 'resetView', 'any'],
   [/^\/pelatih$/, '/trainer.js', 'trainerView', 'staff'],
   [/^\/pelatih\/kelas\/([^/]+)$/, '/trainer.js', 'rosterView', 'staff'],
+  [/^\/pelatih\/kursus$/, '/editor.js', 'coursesView', 'staff'],
+  [/^\/pelatih\/kursus\/([^/]+)$/, '/editor.js', 'courseEditView', 'staff'],
+  [/^\/pelatih\/kursus\/([^/]+)\/kuis$/, '/quizedit.js', 'quizListView', 'staff'],
+  [/^\/pelatih\/kuis\/([^/]+)$/, '/quizedit.js', 'quizEditView', 'staff'],
 ];
 
 const kb = (bytes) => Math.max(1, Math.round(bytes / 1024));
@@ -129,7 +133,6 @@ async function joinView(code) {
 // --- learner home ---
 
 async function homeView() {
-  if (staff(session.user)) return go('/pelatih');
   loading();
   const [list, all] = await Promise.all([enrollments(), catalogue()]);
   const cards = await Promise.all((list || []).map(async (en) => {
@@ -279,7 +282,7 @@ function practiceTools(body, courseId, lessonId) {
   const blocks = body.querySelectorAll('.practice[data-practice]');
   if (!blocks.length) return;
   import('/practice.js').then((m) => m.mount(blocks, { lang: lang(), userId: session.id, courseId, lessonId, record }),
-    () => blocks.forEach((b) => { b.querySelector('.practice-fallback').textContent = t('pr_offline_tool'); }));
+    () => blocks.forEach((b) => { b.querySelector('.practice-fallback').textContent = t('practice_offline'); }));
 }
 
 // --- profile ---
@@ -321,6 +324,10 @@ async function render() {
       return await m[view](...r.slice(1).map(decodeURIComponent));
     }
     if (!u) return p === '/' ? await landingView() : loginView();
+    // Each role lands on its own home; one whose screens are not here yet
+    // gets a plain "not yet available", never a bare 404.
+    if (p === '/' && home(u) !== '/') return go(home(u));
+    if (p === home(u) && p !== '/') return notFound(t('not_available'));
     if (p === '/') return await homeView();
     if (p === '/profil') return profileView();
     return notFound();

@@ -42,6 +42,7 @@ const strings = {
     empty_courses: 'Belum ada kursus. Pilih dari daftar di bawah.',
     mark_done: 'Tandai selesai', done: 'Selesai ✓', next: 'Berikutnya', back_course: 'Kembali ke kursus',
     table_hint: 'Geser tabel ke samping untuk melihat semua kolom →',
+    practice_offline: 'Alat latihan ini perlu dimuat sekali saat ada sinyal.', my_classes: 'Kelas saya (pelatih)',
     // saving courses for offline
     save_offline: 'Simpan untuk dibaca tanpa internet', saved_offline_mark: 'Tersimpan di HP ✓', remove_saved: 'Hapus dari HP',
     save_cost: '± {kb} KB, sekitar Rp {rp}', saving: 'Menyimpan…', saved_size: 'Tersimpan di HP ✓ ({kb} KB)',
@@ -61,33 +62,6 @@ const strings = {
     read_aloud: 'Bacakan', pause: 'Jeda', resume: 'Lanjutkan', stop: 'Berhenti',
     no_voice: 'HP ini belum bisa membacakan teks. Pasang suara Bahasa Indonesia di pengaturan Text-to-speech.',
     // trainer
-    tr_title: 'Kelas saya', tr_create: 'Buka kelas baru', tr_name: 'Nama kelas', tr_course: 'Kursus', tr_starts: 'Mulai', tr_ends: 'Selesai',
-    tr_members: 'peserta', tr_code: 'Kode', tr_share: 'Bagikan di WhatsApp', tr_roster: 'Daftar peserta',
-    tr_none: 'Belum ada kelas.', tr_invite: 'Ayo belajar di Lontar! Gabung kelas kami lewat tautan ini:', tr_progress: 'Kemajuan',
-    tr_copy_code: 'Salin kode', tr_copy_link: 'Salin tautan', tr_copied: 'Tersalin ✓',
-    tr_last_seen: 'Terakhir aktif', tr_last_sync: 'Sinkron terakhir', tr_waiting_at_sync: '{n} belum terkirim saat itu',
-    tr_lessons_done: 'Pelajaran selesai', tr_stopped_at: 'Berhenti di', tr_scores: 'Nilai kuis', tr_never: 'belum pernah',
-    tr_new_code: 'Kode baru: aktivasi atau atur ulang sandi', tr_invited: 'Diundang, belum menjawab',
-    tr_new_activation: 'Kode aktivasi baru untuk {name}: {code}. Kode lama tidak berlaku lagi.',
-    tr_new_reset: 'Kode atur ulang kata sandi untuk {name}: {code}. Berikan langsung kepadanya.',
-    tr_copy_course: 'Salin ke institusi saya', tr_copied_course: 'Kursus disalin sebagai draf.',
-    my_classes: 'Kelas saya (pelatih)',
-    // practice tools in lessons (practice.js)
-    pr_price_title: 'Kalkulator harga', pr_batch: 'Biaya satu batch (Rp)', pr_units: 'Jumlah barang jadi', pr_ship: 'Kemasan dan ongkir per barang (Rp)',
-    pr_margin: 'Margin yang Anda mau (%)', pr_fee: 'Potongan marketplace (%)', pr_fixed: 'Biaya tetap per pesanan (Rp)',
-    pr_guess: 'Harga jual menurut hitungan Anda (Rp)', pr_check: 'Cek', pr_hpp: 'HPP per barang', pr_cost: 'Modal per barang (HPP + kemasan/ongkir)',
-    pr_price: 'Harga jual (dibulatkan ke atas ke ribuan)', pr_fees: 'Potongan marketplace', pr_net: 'Uang yang diterima', pr_profit: 'Laba per barang',
-    pr_got: 'Margin tercapai', pr_right: 'Tepat! Hitungan Anda benar.', pr_wrong: 'Belum tepat. Lihat langkah hitungannya di bawah, lalu coba lagi.',
-    pr_formula: 'Harga = (modal + biaya tetap) ÷ (1 − margin − potongan)', pr_need: 'Isi semua angka. Jumlah barang jadi harus lebih dari 0.',
-    pr_too_high: 'Margin + potongan harus di bawah 95%.',
-    pr_cash_title: 'Latihan buku kas', pr_day: 'Hari', pr_what: 'Keterangan', pr_in: 'Masuk', pr_out: 'Keluar', pr_balance: 'Saldo', pr_opening: 'Saldo awal',
-    pr_cash_ok: 'Semua saldo cocok. Buku kas Anda benar!', pr_cash_bad: 'baris belum cocok. Ingat: saldo baru = saldo sebelumnya + masuk − keluar.',
-    pr_list_title: 'Periksa judul dan deskripsi', pr_title: 'Judul produk', pr_desc: 'Deskripsi',
-    pr_r_type: 'Judul menyebut jenis produk', pr_r_origin: 'Judul menyebut asal (misalnya NTT, Kupang)', pr_r_size: 'Judul menyebut ukuran atau berat',
-    pr_r_words: 'Judul memuat ciri (minimal 4 kata)', pr_r_calm: 'Tanpa huruf kapital semua dan tanpa tanda seru berulang',
-    pr_r_material: 'Deskripsi menyebut bahan', pr_r_dsize: 'Deskripsi menyebut ukuran atau berat', pr_r_care: 'Deskripsi menyebut cara merawat atau menyimpan',
-    pr_r_ship: 'Deskripsi menyebut waktu proses atau pengiriman', pr_r_story: 'Deskripsi bercerita singkat tentang pembuatnya',
-    pr_score: 'Nilai', pr_saved: 'Hasil tersimpan di HP dan dikirim saat ada sinyal.', pr_offline_tool: 'Alat latihan ini perlu dimuat sekali saat ada sinyal.',
   },
   en: {
     app_tagline: 'Digital skills for Kupang small businesses',
@@ -124,6 +98,7 @@ const strings = {
     empty_courses: 'No courses yet. Pick one from the list below.',
     mark_done: 'Mark as done', done: 'Done ✓', next: 'Next', back_course: 'Back to the course',
     table_hint: 'Swipe the table sideways to see every column →',
+    practice_offline: 'This exercise needs signal once to load.', my_classes: 'My classes (trainer)',
     save_offline: 'Save to read without internet', saved_offline_mark: 'Saved on this phone ✓', remove_saved: 'Remove from phone',
     save_cost: '± {kb} KB, about Rp {rp}', saving: 'Saving…', saved_size: 'Saved on this phone ✓ ({kb} KB)',
     kind_pretest: 'Pre-test', kind_practice: 'Practice', kind_posttest: 'Post-test', kind_final: 'Final exam',
@@ -139,34 +114,14 @@ const strings = {
     true: 'True', false: 'False', your_answer: 'Your answer',
     read_aloud: 'Read aloud', pause: 'Pause', resume: 'Resume', stop: 'Stop',
     no_voice: 'This phone cannot read text aloud yet. Install a voice in the Text-to-speech settings.',
-    tr_title: 'My classes', tr_create: 'Open a new class', tr_name: 'Class name', tr_course: 'Course', tr_starts: 'Starts', tr_ends: 'Ends',
-    tr_members: 'participants', tr_code: 'Code', tr_share: 'Share on WhatsApp', tr_roster: 'Participants',
-    tr_none: 'No classes yet.', tr_invite: 'Come and learn on Lontar! Join our class with this link:', tr_progress: 'Progress',
-    tr_copy_code: 'Copy code', tr_copy_link: 'Copy link', tr_copied: 'Copied ✓',
-    tr_last_seen: 'Last seen', tr_last_sync: 'Last sync', tr_waiting_at_sync: '{n} still waiting then',
-    tr_lessons_done: 'Lessons done', tr_stopped_at: 'Stopped at', tr_scores: 'Quiz scores', tr_never: 'never',
-    tr_new_code: 'New code: activation or password reset', tr_invited: 'Invited, no answer yet',
-    tr_new_activation: 'New activation code for {name}: {code}. The old one no longer works.',
-    tr_new_reset: 'Password reset code for {name}: {code}. Give it to them in person.',
-    tr_copy_course: 'Copy to my institution', tr_copied_course: 'Course copied as a draft.',
-    my_classes: 'My classes (trainer)',
-    pr_price_title: 'Price calculator', pr_batch: 'Cost of one batch (Rp)', pr_units: 'Items the batch makes', pr_ship: 'Packing and shipping per item (Rp)',
-    pr_margin: 'Margin you want (%)', pr_fee: 'Marketplace fees (%)', pr_fixed: 'Fixed fee per order (Rp)',
-    pr_guess: 'Your selling price (Rp)', pr_check: 'Check', pr_hpp: 'HPP per item', pr_cost: 'Cost per item (HPP + packing/shipping)',
-    pr_price: 'Selling price (rounded up to the thousand)', pr_fees: 'Marketplace fees', pr_net: 'Money received', pr_profit: 'Profit per item',
-    pr_got: 'Margin achieved', pr_right: 'Right! Your working is correct.', pr_wrong: 'Not yet. See the working below, then try again.',
-    pr_formula: 'Price = (cost + fixed fee) ÷ (1 − margin − fees)', pr_need: 'Fill in every number. Items per batch must be more than 0.',
-    pr_too_high: 'Margin + fees must stay under 95%.',
-    pr_cash_title: 'Cash-book practice', pr_day: 'Day', pr_what: 'Description', pr_in: 'In', pr_out: 'Out', pr_balance: 'Balance', pr_opening: 'Opening balance',
-    pr_cash_ok: 'Every balance matches. Your cash book is right!', pr_cash_bad: 'rows do not match yet. Remember: new balance = previous balance + in − out.',
-    pr_list_title: 'Check a title and description', pr_title: 'Product title', pr_desc: 'Description',
-    pr_r_type: 'The title names the product type', pr_r_origin: 'The title names the origin (e.g. NTT, Kupang)', pr_r_size: 'The title gives a size or weight',
-    pr_r_words: 'The title has a feature (at least 4 words)', pr_r_calm: 'No all-capitals and no repeated exclamation marks',
-    pr_r_material: 'The description names the materials', pr_r_dsize: 'The description gives a size or weight', pr_r_care: 'The description says how to care for or store it',
-    pr_r_ship: 'The description gives processing or shipping time', pr_r_story: 'The description tells a little about the maker',
-    pr_score: 'Score', pr_saved: 'Result saved on the phone and sent when there is signal.', pr_offline_tool: 'This exercise needs signal once to load.',
   },
 };
+
+// addWords adds a section to the dictionary; its keys carry the
+// section's prefix, so no two sections can collide.
+export function addWords(section) {
+  for (const l of ['id', 'en']) Object.assign(strings[l], section[l]);
+}
 
 export function lang() {
   return localStorage.getItem('lang') === 'en' ? 'en' : 'id';

@@ -4,6 +4,7 @@
 // download it. Everything runs on the phone; each check is recorded
 // through the app's outbox (like a quiz) and synced when there is signal.
 
+import '/words-practice.js';
 import { t } from '/i18n.js';
 import { h as el } from '/ui.js';
 

@@ -10,7 +10,7 @@ const VERSION = '__LONTAR_VERSION__';
 const SHELL = 'lontar-shell-' + VERSION;
 const DATA = 'lontar-data'; // the app's copies of API reads: kept across versions
 const ASSETS = ['/app.css', '/app.js', '/i18n.js', '/api.js', '/ui.js', '/data.js', '/quiz.js', '/speech.js',
-  '/offline.js', '/learners.js', '/trainer.js', '/practice.js', '/practice.css', '/manifest.webmanifest', '/icon.svg'];
+  '/offline.js', '/learners.js', '/trainer.js', '/practice.js', '/practice.css', '/editor.js', '/quizedit.js', '/words-staff.js', '/words-practice.js', '/manifest.webmanifest', '/icon.svg'];
 
 // proven reports whether res is the file url names.
 function proven(url, res) {

@@ -1,6 +1,7 @@
 // The trainer's panel: their cohorts with course, dates and a join code to
 // copy or share on WhatsApp, a form to open a cohort, and each cohort's
 // roster as a card per participant. Loaded only for trainers and admins.
+import '/words-staff.js';
 import { t, lang, num } from '/i18n.js';
 import { api } from '/api.js';
 import { h, page, loading, field, submitting, link, button, select, regionOptions, message, rerender } from '/ui.js';
@@ -55,6 +56,7 @@ export async function trainerView() {
     h('a', { class: 'btn secondary', href: 'https://wa.me/?text=' + encodeURIComponent(`${t('tr_invite')} ${c.join_url}`), rel: 'noopener' }, t('tr_share')),
     button('/pelatih/kelas/' + encodeURIComponent(c.id), t('tr_roster')));
   page(h('h1', {}, t('tr_title')),
+    button('/pelatih/kursus', t('ed_courses'), 'secondary'),
     cohorts.length ? h('ul', { class: 'cards' }, cohorts.map(item)) : h('p', {}, t('tr_none')),
     form);
 }

@@ -152,6 +152,24 @@ export function submitting(form, fn) {
   return form;
 }
 
+// bilingual edits one text in both languages, side by side (stacked on a
+// phone), marked while it has Indonesian but no English yet.
+export function bilingual(path, label, value, onInput, multiline = false) {
+  const mk = (l) => {
+    const el = h(multiline ? 'textarea' : 'input', { rows: multiline ? 8 : undefined, lang: l });
+    el.value = value?.[l] || '';
+    el.addEventListener('input', () => { onInput(l, el.value); mark(); });
+    return field(`${path}.${l}`, `${label} (${l === 'id' ? 'Indonesia' : 'English'})`, el);
+  };
+  const box = h('div', { class: 'pair', 'data-path': path }, mk('id'), mk('en'));
+  const mark = () => {
+    const [id, en] = box.querySelectorAll('input, textarea');
+    box.classList.toggle('untranslated', !!id.value.trim() && !en.value.trim());
+  };
+  mark();
+  return box;
+}
+
 export function select(options) {
   return h('select', {}, h('option', { value: '' }, t('choose')), ...options);
 }
