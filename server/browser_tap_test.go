@@ -76,4 +76,8 @@ func TestBrowserTapTargets(t *testing.T) {
 		loginUI("081300000002", "politeknik-kupang"), visible(`li.cohort`))
 	check("trainer panel", "/pelatih", `li.cohort .btn`)
 	check("roster", "/pelatih/kelas/"+cohort.ID, `li.participant`)
+	check("course list (authoring)", "/pelatih/kursus", `li.draft .btn`)
+	check("course editor", "/pelatih/kursus/pembukuan-sederhana", `.lesson-edit textarea`)
+	check("quiz list (authoring)", "/pelatih/kursus/pembukuan-sederhana/kuis", `li.quiz-item .btn`)
+	check("quiz editor", "/pelatih/kuis/pembukuan-sederhana-pretest", `fieldset.question-edit`)
 }

@@ -6,7 +6,7 @@
 import '/words-staff.js';
 import { t, lang } from '/i18n.js';
 import { api } from '/api.js';
-import { h, go, page, loading, field, submitting, button, link, message, showErrors, notice, bilingual } from '/ui.js';
+import { h, go, page, loading, field, submitting, button, link, message, showErrors, notice, bilingual, fill } from '/ui.js';
 
 const topics = ['ecommerce', 'content', 'bookkeeping', 'other'];
 const text = (v) => (typeof v === 'string' ? v : v?.[lang()] || v?.id || '');
@@ -107,11 +107,11 @@ export async function courseEditView(id) {
     const miss = untranslated(draft);
     status.textContent = miss.length ? t('ed_untranslated', { n: miss.length }) : t('ed_all_translated');
     const ch = changes(draft, pub);
-    changeBox.replaceChildren(h('h2', {}, pub ? t('ed_changes', { n: pub.version }) : t('ed_unpublished')),
+    fill(changeBox, h('h2', {}, pub ? t('ed_changes', { n: pub.version }) : t('ed_unpublished')),
       pub ? (ch.length ? h('ul', {}, ch.map((c) => h('li', {}, c))) : h('p', {}, t('ed_no_changes'))) : null);
   };
   const draw = () => {
-    form.replaceChildren(
+    fill(form, 
       bilingual('title', t('ed_title'), draft.title, (l, v) => { draft.title = { ...draft.title, [l]: v }; refresh(); }),
       bilingual('summary', t('ed_summary'), draft.summary, (l, v) => { draft.summary = { ...draft.summary, [l]: v }; refresh(); }, true),
       draft.modules.map((m, i) => h('fieldset', { class: 'module-edit card' },

@@ -4,7 +4,7 @@
 import '/words-staff.js';
 import { t, lang } from '/i18n.js';
 import { api, session } from '/api.js';
-import { h, go, page, loading, field, submitting, button, link, message, showErrors, notice, bilingual } from '/ui.js';
+import { h, go, page, loading, field, submitting, button, link, message, showErrors, notice, bilingual, fill } from '/ui.js';
 
 const kinds = ['pretest', 'practice', 'posttest', 'final'];
 const types = ['single', 'multiple', 'true_false', 'numeric', 'short_answer'];
@@ -70,7 +70,7 @@ export async function quizListView(courseId) {
     }
     if (!res.ok) throw Object.assign(new Error(data.error?.message || t('error_generic')), { fields: data.error?.fields || {} });
     const problems = data.problems || [];
-    report.replaceChildren(h('p', { class: 'status ok' }, t('qe_imported', { n: data.questions.length })),
+    fill(report, h('p', { class: 'status ok' }, t('qe_imported', { n: data.questions.length })),
       problems.length ? [h('p', {}, t('qe_skipped', { n: problems.length })), problemsView(src.value, problems)] : null,
       button('/pelatih/kuis/' + encodeURIComponent(data.id), t('qe_edit')));
   });
@@ -138,7 +138,7 @@ export async function quizEditView(id) {
     const kind = kindSelect();
     kind.value = quiz.kind;
     kind.addEventListener('change', () => { quiz.kind = kind.value; });
-    form.replaceChildren(
+    fill(form, 
       bilingual('title', t('qe_title'), quiz.title, (l, v) => { quiz.title = { ...quiz.title, [l]: v }; }),
       field('kind', t('qe_kind'), kind), field('pass_mark', t('qe_pass'), pass), field('max_attempts', t('qe_max'), max, t('qe_max_hint')),
       quiz.questions.map((q, i) => {

@@ -35,6 +35,13 @@ export function rerender() {
   window.dispatchEvent(new Event('lontar:navigate'));
 }
 
+// fill replaces el's children with kids, flattening lists and skipping
+// empty ones, as h() does.
+export function fill(el, ...kids) {
+  el.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false));
+  return el;
+}
+
 export function link(path, attrs, ...kids) {
   if (!attrs || typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs)) {
     kids.unshift(attrs);
