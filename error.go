@@ -17,6 +17,7 @@ const (
 	ETooLarge        = "too_large"
 	EInvalid         = "validation_failed"
 	ERateLimited     = "rate_limited"
+	EUnavailable     = "unavailable" // the store failed; the client should retry
 	EInternal        = "internal"
 )
 
@@ -80,6 +81,29 @@ var (
 	ErrUnauthenticated = NewError(EUnauthenticated, "Silakan masuk terlebih dahulu.", "Please log in first.")
 	ErrForbidden       = NewError(EForbidden, "Anda tidak berhak melakukan ini.", "You are not allowed to do this.")
 )
+
+// Unavailable wraps a store failure the client should retry rather than
+// act on (log out, give up): the message is generic, the cause is logged.
+func Unavailable(cause error) error {
+	return &unavailable{cause: cause}
+}
+
+type unavailable struct{ cause error }
+
+func (u *unavailable) Error() string { return "unavailable: " + u.cause.Error() }
+func (u *unavailable) Unwrap() error { return u.cause }
+
+// As lets errors.As find the safe *Error of an unavailable error.
+func (u *unavailable) As(target any) bool {
+	if p, ok := target.(**Error); ok {
+		*p = errUnavailable
+		return true
+	}
+	return false
+}
+
+var errUnavailable = NewError(EUnavailable, "Server sedang sibuk. Mencoba lagi sebentar lagi.",
+	"The server is busy. Trying again shortly.")
 
 // NotFound returns a not_found error naming what is missing.
 func NotFound(whatID, whatEN string) *Error {

@@ -4,9 +4,10 @@
 // Layout and import rules:
 //
 //	lontar (this package)    imports neither Fiber nor Mongo
-//	accounts/ courses/ enrollments/ cohorts/ quizzes/ regions/
+//	accounts/ courses/ enrollments/ cohorts/ practice/ quizzes/ regions/
 //	                         features: import lontar, httpapi and database, never server;
-//	                         between them only cohorts → enrollments → courses
+//	                         between them only cohorts → enrollments → courses,
+//	                         practice → courses and cohorts → accounts
 //	httpapi/                 the Fiber app, middleware, the error → HTTP mapping
 //	database/                starts the embedded store or connects to MongoDB
 //	server/                  package main: config, lifecycle, wiring, the route table
@@ -20,6 +21,7 @@ package lontar
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Role is what a user may do in Lontar.
@@ -114,4 +116,34 @@ type Person struct {
 	Phone   string  `json:"phone"`
 	Name    string  `json:"name"`
 	Profile Profile `json:"profile"`
+}
+
+// Participant is what the accounts feature answers for one person a
+// trainer imports: the account of their phone, whether it was created now
+// (with the one-time activation code to hand over), and its role, so that
+// an import never enrolls staff. Err is set when the person could not be
+// handled.
+type Participant struct {
+	UserID         string
+	Role           Role
+	Created        bool
+	ActivationCode string
+	// Activated is false for an account nobody has set a password for;
+	// Origin is what created it (an import's origin, "" for a registration).
+	// Together they let an interrupted import resume: an account it created
+	// and nobody took yet is still the import's own.
+	Activated bool
+	Origin    string
+	Err       error
+}
+
+// OneTimeCode is a code for a person to set their password with: an
+// activation code (the account never had a password) or a reset code (its
+// owner forgot it). It is shown once, to the trainer or admin who asked
+// for it, to pass on; issuing a new one voids the previous.
+type OneTimeCode struct {
+	UserID    string    `json:"user_id"`
+	Kind      string    `json:"kind"` // activation or reset
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
 }

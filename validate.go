@@ -42,6 +42,27 @@ var validatorOnce = sync.OnceValue(func() *validation {
 	if err := id_translations.RegisterDefaultTranslations(v, tID); err != nil {
 		panic(err)
 	}
+	// The default datetime message shows Go's layout ("2006-01-02"):
+	// say the format as people write it.
+	for _, tr := range []struct {
+		t   ut.Translator
+		msg string
+	}{{tEN, "{0} must be a date written as {1}"}, {tID, "{0} harus tanggal yang ditulis {1}"}} {
+		words := dateLayoutWords[tr.t.Locale()]
+		err := v.RegisterTranslation("datetime", tr.t,
+			func(t ut.Translator) error { return t.Add("datetime", tr.msg, true) },
+			func(t ut.Translator, fe validator.FieldError) string {
+				layout := fe.Param()
+				for goForm, human := range words {
+					layout = strings.ReplaceAll(layout, goForm, human)
+				}
+				msg, _ := t.T("datetime", fe.Field(), layout)
+				return msg
+			})
+		if err != nil {
+			panic(err)
+		}
+	}
 	return &validation{v: v, id: tID, en: tEN}
 })
 
@@ -123,11 +144,16 @@ func fieldMessage(fe validator.FieldError, root reflect.Type, val *validation) T
 		return Text{ID: l.id + " harus " + p + " karakter.", EN: l.en + " must be " + p + " characters long."}
 	case "numeric":
 		return Text{ID: l.id + " hanya boleh berisi angka.", EN: l.en + " may contain digits only."}
-	case "datetime":
-		return Text{ID: l.id + " harus berupa tanggal.", EN: l.en + " must be a date."}
 	}
 	// Any other rule: the validator's words, with the label for the name.
 	return Text{ID: strings.Replace(fe.Translate(val.id), fe.Field(), l.id, 1), EN: strings.Replace(fe.Translate(val.en), fe.Field(), l.en, 1)}
+}
+
+// dateLayoutWords turns the parts of a Go time layout into what people
+// write, per language.
+var dateLayoutWords = map[string]map[string]string{
+	"en": {"2006": "YYYY", "01": "MM", "02": "DD", "15": "hh", "04": "mm"},
+	"id": {"2006": "TTTT", "01": "BB", "02": "HH", "15": "jj", "04": "mm"},
 }
 
 // Validate checks the `validate` tags of v and then, if v has a

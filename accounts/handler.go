@@ -17,6 +17,7 @@ type Handler struct {
 
 // NewHandler returns the accounts HTTP handler.
 func NewHandler(store *Store, tokens *Tokens, limiter *Limiter) *Handler {
+	tokens.CheckRevocations(store)
 	return &Handler{store: store, tokens: tokens, limiter: limiter}
 }
 
@@ -31,6 +32,7 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Patch("/me", h.updateMe)
 	api.Post("/users", h.createUser)
 	api.Get("/users/:id", h.getUser)
+	api.Post("/users/:id/code", h.issueCode)
 }
 
 // session is what a login, registration or activation returns.
@@ -42,11 +44,11 @@ type session struct {
 }
 
 func (h *Handler) newSession(c *fiber.Ctx, u *User, status int) error {
-	access, exp, err := h.tokens.Issue(u.Caller())
+	sid, refresh, err := h.store.StartSession(c.UserContext(), u.ID)
 	if err != nil {
 		return err
 	}
-	refresh, err := h.store.StartSession(c.UserContext(), u.ID)
+	access, exp, err := h.tokens.IssueSession(u.Caller(), sid)
 	if err != nil {
 		return err
 	}
@@ -83,14 +85,14 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if err != nil {
 		return ErrBadCredentials
 	}
-	if err := h.limiter.AttemptPhone(ctx, phone); err != nil {
+	if err := h.limiter.CheckLogin(ctx, phone, c.IP()); err != nil {
 		return err
 	}
 	u, err := h.store.Authenticate(ctx, phone, in.Password)
 	if err != nil {
 		return err
 	}
-	if err := h.limiter.ResetPhone(ctx, phone); err != nil {
+	if err := h.limiter.LoginSucceeded(ctx, phone, c.IP()); err != nil {
 		return err
 	}
 	return h.newSession(c, u, fiber.StatusOK)
@@ -105,9 +107,12 @@ func (h *Handler) activate(c *fiber.Ctx) error {
 	if err := httpapi.BindJSON(c, &in); err != nil {
 		return err
 	}
-	u, err := h.store.Activate(ctx, in)
+	u, revoked, err := h.store.Activate(ctx, in)
 	if err != nil {
 		return err
+	}
+	for _, sid := range revoked {
+		h.tokens.Revoked(sid)
 	}
 	return h.newSession(c, u, fiber.StatusOK)
 }
@@ -117,11 +122,11 @@ func (h *Handler) refresh(c *fiber.Ctx) error {
 	if err := httpapi.BindJSON(c, &in); err != nil {
 		return err
 	}
-	u, next, err := h.store.Rotate(c.UserContext(), in.RefreshToken)
+	u, sid, next, err := h.store.Rotate(c.UserContext(), in.RefreshToken)
 	if err != nil {
 		return err
 	}
-	access, exp, err := h.tokens.Issue(u.Caller())
+	access, exp, err := h.tokens.IssueSession(u.Caller(), sid)
 	if err != nil {
 		return err
 	}
@@ -133,8 +138,12 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 	if err := httpapi.BindJSON(c, &in); err != nil {
 		return err
 	}
-	if err := h.store.Logout(c.UserContext(), in.RefreshToken); err != nil {
+	sid, err := h.store.Logout(c.UserContext(), in.RefreshToken)
+	if err != nil {
 		return err
+	}
+	if sid != "" {
+		h.tokens.Revoked(sid)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -191,4 +200,17 @@ func (h *Handler) getUser(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(u)
+}
+
+// issueCode gives a user a new activation or password reset code (admins;
+// trainers do it for their cohorts' participants through the cohorts API).
+func (h *Handler) issueCode(c *fiber.Ctx) error {
+	if _, err := httpapi.Authorize(c, lontar.RoleAdmin); err != nil {
+		return err
+	}
+	code, err := h.store.IssueCode(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(code)
 }

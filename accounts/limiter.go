@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -14,16 +15,53 @@ import (
 	"lontar/database"
 )
 
-// Login limits. Per phone only failures count: five wrong passwords lock
-// that number for the rest of its 15-minute window. Per client address
-// every attempt counts, with room for a 300-person workshop behind one
-// shared address to register, mistype and log in within minutes.
+// Login limits. Brute force is kept out without handing anyone a way to
+// lock an owner out of their account:
+//
+//   - Per phone number and client address, the first FreeFailures wrong
+//     passwords cost nothing; after that each attempt must wait a delay
+//     that starts at FirstDelay and doubles with every further failure, up
+//     to MaxDelay; after PairLockFailures failures that pair is refused
+//     until its PairWindow (counted from its first failure) ends. Someone
+//     guessing from their own address slows down and locks only themselves.
+//   - Per phone number across all addresses, PhoneCeiling failures within
+//     PhoneWindow close the number to addresses it was never used from;
+//     an address that logged in to it successfully within
+//     KnownAddressTTL keeps its own per-pair allowance, so the owner on
+//     their own phone still gets in while someone spreads guesses over
+//     many addresses.
+//   - Per client address, every attempt counts, with room for a 300-person
+//     workshop behind one shared address to register, mistype and log in.
+//
+// A successful login clears its pair's failures.
 const (
-	PhoneFailures = 5
-	PhoneWindow   = 15 * time.Minute
-	AddressLimit  = 1200
-	AddressWindow = 10 * time.Minute
+	FreeFailures     = 3
+	FirstDelay       = 5 * time.Second
+	MaxDelay         = 5 * time.Minute
+	PairLockFailures = 10
+	PairWindow       = time.Hour
+	PhoneCeiling     = 100
+	PhoneWindow      = 24 * time.Hour
+	KnownAddressTTL  = 30 * 24 * time.Hour
+	knownAddresses   = 10
+	AddressLimit     = 1200
+	AddressWindow    = 10 * time.Minute
 )
+
+// LoginDelay is how long the attempt after the n-th failure of a phone
+// and address must wait.
+func LoginDelay(failures int) time.Duration {
+	if failures < FreeFailures {
+		return 0
+	}
+	d := FirstDelay
+	for range failures - FreeFailures {
+		if d *= 2; d >= MaxDelay {
+			return MaxDelay
+		}
+	}
+	return d
+}
 
 // Limiter counts attempts in fixed windows. The counters live in the
 // store, keyed by _id, so several instances behind one load balancer share
@@ -54,6 +92,7 @@ func (l *Limiter) EnsureIndexes(ctx context.Context) error {
 type window struct {
 	Count     int       `bson:"count"`
 	ExpiresAt time.Time `bson:"expires_at"`
+	LastAt    time.Time `bson:"last_at"` // pairs: the last attempt let through
 }
 
 func limited(retry time.Duration) error {
@@ -102,26 +141,113 @@ func (l *Limiter) AllowAddress(ctx context.Context, ip string) error {
 	return nil
 }
 
-// AttemptPhone counts a login attempt for a phone before its password is
-// checked, and refuses it once PhoneFailures attempts have failed in the
-// window. Counting first keeps guesses sent all at once from each passing
-// a check made before any of them failed; a successful login takes the
-// count back with ResetPhone, so in effect only failures count.
-func (l *Limiter) AttemptPhone(ctx context.Context, phone string) error {
-	w, err := l.add(ctx, "phone:"+phone, PhoneWindow)
+// CheckLogin counts a login attempt for phone from address ip before its
+// password is checked and refuses it when the pair must still wait, is
+// locked, or the phone's ceiling is reached for an unknown address.
+// Counting first keeps guesses sent all at once from each passing a check
+// made before any of them failed; a refused attempt is not counted, and a
+// successful login takes its count back with LoginSucceeded, so in effect
+// only failures count.
+func (l *Limiter) CheckLogin(ctx context.Context, phone, ip string) error {
+	now := l.now().UTC()
+	pairKey := "pair:" + phone + "|" + ip
+	prev, err := l.addPair(ctx, pairKey, now)
 	if err != nil {
 		return err
 	}
-	if w.Count > PhoneFailures {
-		return limited(w.ExpiresAt.Sub(l.now()))
+	failures := prev.Count // before this attempt
+	var refuse time.Duration
+	switch {
+	case failures >= PairLockFailures:
+		refuse = prev.ExpiresAt.Sub(now)
+	case now.Sub(prev.LastAt) < LoginDelay(failures):
+		refuse = LoginDelay(failures) - now.Sub(prev.LastAt)
+	}
+	if refuse == 0 {
+		ph, err := l.add(ctx, "phone:"+phone, PhoneWindow)
+		if err != nil {
+			return err
+		}
+		if ph.Count > PhoneCeiling {
+			known, err := l.known(ctx, phone, ip)
+			if err != nil {
+				return err
+			}
+			if !known {
+				l.undo(ctx, "phone:"+phone)
+				refuse = ph.ExpiresAt.Sub(now)
+			}
+		}
+	}
+	if refuse > 0 {
+		// Not counted, and the wait is not restarted by asking early.
+		_, _ = l.coll.UpdateOne(ctx, bson.M{"_id": pairKey, "last_at": now},
+			bson.M{"$set": bson.M{"last_at": prev.LastAt}})
+		l.undo(ctx, pairKey)
+		return limited(refuse)
 	}
 	return nil
 }
 
-// ResetPhone clears a phone's failures after a successful login.
-func (l *Limiter) ResetPhone(ctx context.Context, phone string) error {
-	if _, err := l.coll.DeleteOne(ctx, bson.M{"_id": "phone:" + phone}); err != nil {
+// addPair counts an attempt of a phone and address and marks its time in
+// one atomic update, returning the pair as it was before: of attempts
+// sent all at once, only the first sees the old time, so each waits.
+func (l *Limiter) addPair(ctx context.Context, key string, now time.Time) (window, error) {
+	for range 3 {
+		var prev window
+		err := l.coll.FindOneAndUpdate(ctx, bson.M{"_id": key, "expires_at": bson.M{"$gt": now}},
+			bson.M{"$inc": bson.M{"count": 1}, "$set": bson.M{"last_at": now},
+				"$setOnInsert": bson.M{"expires_at": now.Add(PairWindow)}},
+			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.Before)).Decode(&prev)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return window{}, nil // the first attempt of a new window
+		}
+		if err == nil {
+			return prev, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return prev, fmt.Errorf("accounts: count login attempt: %w", err)
+		}
+		_, err = l.coll.UpdateOne(ctx, bson.M{"_id": key, "expires_at": bson.M{"$lte": now}},
+			bson.M{"$set": bson.M{"count": 0, "expires_at": now.Add(PairWindow), "last_at": time.Time{}}})
+		if err != nil {
+			return prev, fmt.Errorf("accounts: start rate window: %w", err)
+		}
+	}
+	return window{}, fmt.Errorf("accounts: count login attempt %s: the window kept changing", key)
+}
+
+// undo takes back an attempt counted by add. Best effort: a lost undo
+// counts one attempt too many, which errs on the safe side.
+func (l *Limiter) undo(ctx context.Context, key string) {
+	_, _ = l.coll.UpdateOne(ctx, bson.M{"_id": key, "count": bson.M{"$gt": 0}}, bson.M{"$inc": bson.M{"count": -1}})
+}
+
+func (l *Limiter) known(ctx context.Context, phone, ip string) (bool, error) {
+	n, err := l.coll.CountDocuments(ctx, bson.M{"_id": "known:" + phone, "ips": ip, "expires_at": bson.M{"$gt": l.now()}})
+	if err != nil {
+		return false, fmt.Errorf("accounts: known addresses: %w", err)
+	}
+	return n > 0, nil
+}
+
+// LoginSucceeded clears the pair's failures, takes this attempt back from
+// the phone's count and remembers the address as the owner's.
+func (l *Limiter) LoginSucceeded(ctx context.Context, phone, ip string) error {
+	if _, err := l.coll.DeleteOne(ctx, bson.M{"_id": "pair:" + phone + "|" + ip}); err != nil {
 		return fmt.Errorf("accounts: reset rate limit: %w", err)
+	}
+	l.undo(ctx, "phone:"+phone)
+	key := "known:" + phone
+	if _, err := l.coll.UpdateOne(ctx, bson.M{"_id": key}, bson.M{"$pull": bson.M{"ips": ip}}); err != nil {
+		return fmt.Errorf("accounts: remember address: %w", err)
+	}
+	_, err := l.coll.UpdateOne(ctx, bson.M{"_id": key}, bson.M{
+		"$push": bson.M{"ips": bson.M{"$each": []string{ip}, "$slice": -knownAddresses}},
+		"$set":  bson.M{"expires_at": l.now().UTC().Add(KnownAddressTTL)},
+	}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("accounts: remember address: %w", err)
 	}
 	return nil
 }

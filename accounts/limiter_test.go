@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,48 +46,73 @@ func retryAfter(t *testing.T, r *apitest.Response) int {
 	return n
 }
 
-func TestLoginLimitPerPhone(t *testing.T) {
+// wrongLogins sends n wrong passwords over HTTP, moving the clock past
+// each delay, and expects each to be a 401.
+func wrongLogins(t *testing.T, e *testEnv, advance func(time.Duration), phone string, from, n int) {
+	t.Helper()
+	for i := from; i < from+n; i++ {
+		advance(accounts.LoginDelay(i))
+		if r := e.login(t, phone, "salah-sekali"); r.Status != 401 {
+			t.Fatalf("wrong password %d: %d %s", i+1, r.Status, r.Body)
+		}
+	}
+}
+
+func TestLoginDelayGrowsThenLocks(t *testing.T) {
 	e := newEnv(t)
 	e.mustRegister(t, "081234567890")
 	e.mustRegister(t, "081300001111")
 	advance := stoppedClock(e.limiter)
-	for i := range accounts.PhoneFailures {
+	// The first failures cost nothing.
+	for i := range accounts.FreeFailures {
 		if r := e.login(t, "081234567890", "salah-sekali"); r.Status != 401 {
 			t.Fatalf("wrong password %d: %d %s", i+1, r.Status, r.Body)
 		}
 	}
-	// The sixth attempt is refused even with the right password, however
-	// the number is written.
-	for _, phone := range []string{"081234567890", "+6281234567890"} {
-		if s := retryAfter(t, e.login(t, phone, password)); s > int(accounts.PhoneWindow/time.Second) {
-			t.Fatalf("Retry-After %d s is longer than the window", s)
+	// Then each attempt waits, longer every time, even with the right
+	// password and however the number is written.
+	last := 0
+	for n := accounts.FreeFailures; n < accounts.PairLockFailures; n++ {
+		wait := retryAfter(t, e.login(t, "+6281234567890", password))
+		if want := int(accounts.LoginDelay(n) / time.Second); wait != want || wait <= last {
+			t.Fatalf("after %d failures: Retry-After %d, want %d (growing)", n, wait, want)
+		}
+		last = wait
+		// A refused attempt does not count or restart the wait.
+		advance(accounts.LoginDelay(n) - time.Second)
+		if w := retryAfter(t, e.login(t, "081234567890", password)); w != 1 {
+			t.Fatalf("a second before the wait ends: Retry-After %d", w)
+		}
+		advance(time.Second)
+		if r := e.login(t, "081234567890", "salah-sekali"); r.Status != 401 {
+			t.Fatalf("after waiting: %d %s", r.Status, r.Body)
 		}
 	}
-	// Another number from the same address is not locked.
+	// Locked until the window ends, however long one waits within it.
+	advance(accounts.MaxDelay)
+	wait := retryAfter(t, e.login(t, "081234567890", password))
+	if wait > int(accounts.PairWindow/time.Second) || wait <= int(accounts.MaxDelay/time.Second) {
+		t.Fatalf("Retry-After %d s: want the rest of the %v window", wait, accounts.PairWindow)
+	}
+	// Another number from the same address is not affected.
 	e.mustLogin(t, "081300001111", password)
-
-	advance(accounts.PhoneWindow - time.Minute)
-	retryAfter(t, e.login(t, "081234567890", password))
-	advance(time.Minute + time.Second)
+	advance(time.Duration(wait) * time.Second)
 	e.mustLogin(t, "081234567890", password)
 }
 
 func TestLoginSuccessResetsFailures(t *testing.T) {
 	e := newEnv(t)
 	e.mustRegister(t, "081234567890")
-	stoppedClock(e.limiter)
-	wrong := func(n int) {
-		t.Helper()
-		for i := range n {
-			if r := e.login(t, "081234567890", "salah-sekali"); r.Status != 401 {
-				t.Fatalf("wrong password %d of %d: %d %s", i+1, n, r.Status, r.Body)
-			}
+	advance := stoppedClock(e.limiter)
+	wrongLogins(t, e, advance, "081234567890", 0, accounts.FreeFailures+2)
+	advance(accounts.LoginDelay(accounts.FreeFailures + 2))
+	e.mustLogin(t, "081234567890", password)
+	// Counting starts again: the free failures are free again.
+	for i := range accounts.FreeFailures {
+		if r := e.login(t, "081234567890", "salah-sekali"); r.Status != 401 {
+			t.Fatalf("wrong password %d after a login: %d %s", i+1, r.Status, r.Body)
 		}
 	}
-	wrong(accounts.PhoneFailures - 1)
-	e.mustLogin(t, "081234567890", password)
-	// Counting starts again: five more wrong passwords before the lock.
-	wrong(accounts.PhoneFailures)
 	retryAfter(t, e.login(t, "081234567890", password))
 }
 
@@ -95,6 +121,7 @@ func TestLoginSuccessResetsFailures(t *testing.T) {
 func TestConcurrentWrongPasswordsAreLimited(t *testing.T) {
 	e := newEnv(t)
 	e.mustRegister(t, "081234567890")
+	stoppedClock(e.limiter)
 	const n = 12
 	statuses := make([]int, n)
 	var wg sync.WaitGroup
@@ -110,10 +137,56 @@ func TestConcurrentWrongPasswordsAreLimited(t *testing.T) {
 	for _, s := range statuses {
 		count[s]++
 	}
-	if count[401] > accounts.PhoneFailures || count[401]+count[429] != n {
-		t.Fatalf("statuses %v: more than %d passwords were tried", count, accounts.PhoneFailures)
+	if count[401] > accounts.FreeFailures+1 || count[401]+count[429] != n {
+		t.Fatalf("statuses %v: more than %d passwords were tried at once", count, accounts.FreeFailures+1)
 	}
 	retryAfter(t, e.login(t, "081234567890", password))
+}
+
+// Someone who knows the owner's number cannot lock the owner out: guesses
+// from other addresses lock only those addresses, and the ceiling across
+// addresses spares the address the owner logs in from.
+func TestOwnerStillGetsInWhileOthersGuess(t *testing.T) {
+	e := newEnv(t)
+	ctx := mongotest.Context(t)
+	e.mustRegister(t, "081234567890")
+	advance := stoppedClock(e.limiter)
+	e.mustLogin(t, "081234567890", password) // the owner's phone, over HTTP
+	const phone = "+6281234567890"
+	guess := func(ip string) error { return e.limiter.CheckLogin(ctx, phone, ip) }
+
+	// An attacker hammering from one address locks only that address.
+	for i := range accounts.PairLockFailures {
+		advance(accounts.LoginDelay(i))
+		if err := guess("10.6.6.6"); err != nil {
+			t.Fatalf("guess %d: %v", i+1, err)
+		}
+	}
+	if err := guess("10.6.6.6"); lontar.ErrorCode(err) != lontar.ERateLimited {
+		t.Fatalf("the attacker's address after %d failures: %v", accounts.PairLockFailures, err)
+	}
+	e.mustLogin(t, "081234567890", password)
+
+	// Spread over many addresses, guesses reach the phone's ceiling; then
+	// unknown addresses are refused, the owner's is not.
+	for i := 0; i < accounts.PhoneCeiling-accounts.PairLockFailures; i++ {
+		if err := guess(fmt.Sprintf("10.7.%d.%d", i/200, i%200)); err != nil {
+			t.Fatalf("guess from address %d: %v", i, err)
+		}
+	}
+	if err := guess("10.8.0.1"); lontar.ErrorCode(err) != lontar.ERateLimited {
+		t.Fatalf("a new address past the ceiling: %v", err)
+	}
+	e.mustLogin(t, "081234567890", password)
+	// The owner mistyping is still only slowed, then gets in.
+	wrongLogins(t, e, advance, "081234567890", 0, accounts.FreeFailures+1)
+	advance(accounts.LoginDelay(accounts.FreeFailures + 1))
+	e.mustLogin(t, "081234567890", password)
+	// The ceiling ends with its window.
+	advance(accounts.PhoneWindow)
+	if err := guess("10.8.0.1"); err != nil {
+		t.Fatalf("a new address in a new window: %v", err)
+	}
 }
 
 func TestAddressLimitLeavesRoomForAWorkshop(t *testing.T) {
@@ -179,44 +252,6 @@ func TestAddressLimitLeavesRoomForAWorkshop(t *testing.T) {
 			t.Fatalf("attempt %d in the new window: %v", i+2, err)
 		}
 	}
-}
-
-func TestLimiterPhoneWindow(t *testing.T) {
-	e := newEnv(t)
-	ctx := mongotest.Context(t)
-	advance := stoppedClock(e.limiter)
-	const phone = "+6281234567890"
-	attempts := func(n int) {
-		t.Helper()
-		for i := range n {
-			if err := e.limiter.AttemptPhone(ctx, phone); err != nil {
-				t.Fatalf("attempt %d: %v", i+1, err)
-			}
-		}
-	}
-	refused := func(retryAfter int) {
-		t.Helper()
-		var le *lontar.Error
-		if err := e.limiter.AttemptPhone(ctx, phone); !errors.As(err, &le) || le.Code != lontar.ERateLimited || le.RetryAfter != retryAfter {
-			t.Fatalf("want rate_limited with Retry-After %d, got %v", retryAfter, err)
-		}
-	}
-	window := int(accounts.PhoneWindow / time.Second)
-	attempts(accounts.PhoneFailures)
-	refused(window)
-	if err := e.limiter.AttemptPhone(ctx, "+6281300001111"); err != nil {
-		t.Fatalf("another phone: %v", err)
-	}
-	advance(accounts.PhoneWindow / 2)
-	refused(window / 2)
-	if err := e.limiter.ResetPhone(ctx, phone); err != nil {
-		t.Fatal(err)
-	}
-	attempts(accounts.PhoneFailures)
-	refused(window)
-	advance(accounts.PhoneWindow)
-	attempts(accounts.PhoneFailures)
-	refused(window)
 }
 
 // Attempts that arrive together are each counted, in a first window and

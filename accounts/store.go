@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,6 +33,7 @@ type Store struct {
 	phones   *mongo.Collection
 	sessions *mongo.Collection // one per login: a chain of rotated refresh tokens
 	tokens   *mongo.Collection // _id sha256(refresh token)
+	revoked  *mongo.Collection // _id session id: revoked sessions whose access tokens may still be alive
 	meta     *mongo.Collection
 	hasher   *Hasher
 	now      func() time.Time
@@ -42,7 +44,8 @@ func NewStore(db *mongo.Database) *Store {
 	return &Store{
 		users: db.Collection("users"), phones: db.Collection("phones"),
 		sessions: db.Collection("sessions"), tokens: db.Collection("refresh_tokens"),
-		meta: db.Collection("meta"), hasher: NewHasher(), now: time.Now,
+		revoked: db.Collection("revoked_sessions"),
+		meta:    db.Collection("meta"), hasher: NewHasher(), now: time.Now,
 	}
 }
 
@@ -56,7 +59,9 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			mongo.IndexModel{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetUnique(true)},
 			mongo.IndexModel{Keys: bson.D{{Key: "role", Value: 1}}}),
 		database.EnsureIndexes(ctx, s.tokens, mongo.IndexModel{Keys: expiry, Options: ttl}),
-		database.EnsureIndexes(ctx, s.sessions, mongo.IndexModel{Keys: expiry, Options: ttl}),
+		database.EnsureIndexes(ctx, s.sessions, mongo.IndexModel{Keys: expiry, Options: ttl},
+			mongo.IndexModel{Keys: bson.D{{Key: "user_id", Value: 1}}}),
+		database.EnsureIndexes(ctx, s.revoked, mongo.IndexModel{Keys: expiry, Options: ttl}),
 	} {
 		if e != nil {
 			return fmt.Errorf("accounts: %w", e)
@@ -77,17 +82,29 @@ func newUserID() string {
 	return "u" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
 }
 
-// create inserts a user: first the phone (its _id makes a second account
-// on the same number impossible, even when two requests race), then the
-// user; if the user cannot be written the phone is released again.
+// ClaimGrace is how long a phone claim may stand without its user before
+// another registration may take it over: the two writes of create follow
+// each other within milliseconds, so an older claim without a user was
+// left by a crash between them.
+const ClaimGrace = time.Minute
+
+type phoneClaim struct {
+	Phone     string    `bson:"_id"`
+	UserID    string    `bson:"user_id"`
+	CreatedAt time.Time `bson:"created_at"`
+}
+
+// create inserts a user: first the phone claim (its _id makes a second
+// account on the same number impossible, even when two requests race),
+// then the user; if the user cannot be written the claim is released. A
+// crash between the two leaves a claim without a user: the next
+// registration of that number takes it over once it is older than
+// ClaimGrace.
 func (s *Store) create(ctx context.Context, u *User) error {
 	now := s.now().UTC()
 	u.ID, u.CreatedAt, u.UpdatedAt = newUserID(), now, now
-	if _, err := s.phones.InsertOne(ctx, bson.M{"_id": u.Phone, "user_id": u.ID, "created_at": now}); err != nil {
-		if mongo.IsDuplicateKeyError(err) {
-			return errPhoneTaken
-		}
-		return fmt.Errorf("accounts: reserve phone: %w", err)
+	if err := s.claimPhone(ctx, u.Phone, u.ID, now); err != nil {
+		return err
 	}
 	if _, err := s.users.InsertOne(ctx, u); err != nil {
 		// No transactions on the embedded store: undo by hand. If that
@@ -101,6 +118,45 @@ func (s *Store) create(ctx context.Context, u *User) error {
 			return errPhoneTaken
 		}
 		return fmt.Errorf("accounts: create user: %w", err)
+	}
+	return nil
+}
+
+// claimPhone reserves phone for userID, taking over a stale claim whose
+// user was never written.
+func (s *Store) claimPhone(ctx context.Context, phone, userID string, now time.Time) error {
+	_, err := s.phones.InsertOne(ctx, phoneClaim{Phone: phone, UserID: userID, CreatedAt: now})
+	if err == nil {
+		return nil
+	}
+	if !mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("accounts: reserve phone: %w", err)
+	}
+	var old phoneClaim
+	if err := s.phones.FindOne(ctx, bson.M{"_id": phone}).Decode(&old); err != nil {
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return errPhoneTaken // released meanwhile; the caller may retry
+		}
+		return fmt.Errorf("accounts: read phone claim: %w", err)
+	}
+	if now.Sub(old.CreatedAt) < ClaimGrace {
+		return errPhoneTaken
+	}
+	n, err := s.users.CountDocuments(ctx, bson.M{"_id": old.UserID})
+	if err != nil {
+		return fmt.Errorf("accounts: check phone claim: %w", err)
+	}
+	if n > 0 {
+		return errPhoneTaken
+	}
+	// Guarded on the old owner: of two registrations taking over, one wins.
+	res, err := s.phones.UpdateOne(ctx, bson.M{"_id": phone, "user_id": old.UserID},
+		bson.M{"$set": bson.M{"user_id": userID, "created_at": now}})
+	if err != nil {
+		return fmt.Errorf("accounts: take over phone claim: %w", err)
+	}
+	if res.ModifiedCount == 0 {
+		return errPhoneTaken
 	}
 	return nil
 }
@@ -245,27 +301,27 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// StartSession opens a session for the user and returns its first refresh token.
-func (s *Store) StartSession(ctx context.Context, userID string) (string, error) {
+// StartSession opens a session for the user and returns its id and first
+// refresh token.
+func (s *Store) StartSession(ctx context.Context, userID string) (sessionID, token string, err error) {
 	now := s.now().UTC()
 	sess := sessionDoc{ID: randomToken()[:22], UserID: userID, ExpiresAt: now.Add(RefreshTTL)}
 	if _, err := s.sessions.InsertOne(ctx, sess); err != nil {
-		return "", fmt.Errorf("accounts: start session: %w", err)
+		return "", "", fmt.Errorf("accounts: start session: %w", err)
 	}
-	return s.issueRefresh(ctx, sess.ID, userID)
+	tok, err := s.newRefresh(ctx, sess.ID, userID, now)
+	if err != nil {
+		return "", "", err
+	}
+	return sess.ID, tok, nil
 }
 
-func (s *Store) issueRefresh(ctx context.Context, sessionID, userID string) (string, error) {
+// newRefresh stores a fresh refresh token of the session.
+func (s *Store) newRefresh(ctx context.Context, sessionID, userID string, now time.Time) (string, error) {
 	tok := randomToken()
-	now := s.now().UTC()
 	_, err := s.tokens.InsertOne(ctx, refreshToken{Hash: hashToken(tok), SessionID: sessionID, UserID: userID, ExpiresAt: now.Add(RefreshTTL)})
 	if err != nil {
 		return "", fmt.Errorf("accounts: issue refresh token: %w", err)
-	}
-	// Sliding expiry: an active session stays alive.
-	_, err = s.sessions.UpdateOne(ctx, bson.M{"_id": sessionID}, bson.M{"$set": bson.M{"expires_at": now.Add(RefreshTTL)}})
-	if err != nil {
-		return "", fmt.Errorf("accounts: extend session: %w", err)
 	}
 	return tok, nil
 }
@@ -274,68 +330,135 @@ func (s *Store) issueRefresh(ctx context.Context, sessionID, userID string) (str
 var ErrBadRefresh = lontar.NewError(lontar.EUnauthenticated,
 	"Sesi sudah berakhir. Silakan masuk lagi.", "Your session has ended. Please log in again.")
 
-// Rotate spends a refresh token and returns the user and a new one. A token
-// spent twice means it was stolen or leaked: the whole session is revoked,
-// so the thief's and the owner's newest tokens stop working alike.
-func (s *Store) Rotate(ctx context.Context, token string) (*User, string, error) {
+// Rotate spends a refresh token and returns the user, the session id and
+// a new token. A token spent twice means it was stolen or leaked: the
+// whole session is revoked, so the thief's and the owner's newest tokens
+// stop working alike.
+//
+// Only a missing, expired, spent or revoked token is a 401. A store that
+// fails is lontar.Unavailable (503): the app keeps its session and tries
+// again. So every read and the successor's insert come before the one
+// write that spends the token; a failure before it leaves the token as it
+// was, and nothing that can fail comes after it.
+func (s *Store) Rotate(ctx context.Context, token string) (*User, string, string, error) {
 	now := s.now().UTC()
 	var rt refreshToken
 	err := s.tokens.FindOne(ctx, bson.M{"_id": hashToken(token)}).Decode(&rt)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, "", ErrBadRefresh
+		return nil, "", "", ErrBadRefresh
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("accounts: find refresh token: %w", err)
+		return nil, "", "", lontar.Unavailable(fmt.Errorf("accounts: find refresh token: %w", err))
 	}
 	if !now.Before(rt.ExpiresAt) {
-		return nil, "", ErrBadRefresh
+		return nil, "", "", ErrBadRefresh
+	}
+	if rt.UsedAt != nil {
+		return nil, "", "", s.reused(ctx, rt.SessionID)
+	}
+	var sess sessionDoc
+	err = s.sessions.FindOne(ctx, bson.M{"_id": rt.SessionID}).Decode(&sess)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, "", "", ErrBadRefresh
+	}
+	if err != nil {
+		return nil, "", "", lontar.Unavailable(fmt.Errorf("accounts: find session: %w", err))
+	}
+	if sess.Revoked {
+		return nil, "", "", ErrBadRefresh
+	}
+	u, err := s.Get(ctx, rt.UserID)
+	if lontar.IsCode(err, lontar.ENotFound) {
+		return nil, "", "", ErrBadRefresh
+	}
+	if err != nil {
+		return nil, "", "", lontar.Unavailable(err)
+	}
+	next, err := s.newRefresh(ctx, sess.ID, u.ID, now)
+	if err != nil {
+		return nil, "", "", lontar.Unavailable(err)
 	}
 	// Spend it with one guarded update: of two concurrent uses, one wins.
 	res, err := s.tokens.UpdateOne(ctx, bson.M{"_id": rt.Hash, "used_at": nil}, bson.M{"$set": bson.M{"used_at": now}})
 	if err != nil {
-		return nil, "", fmt.Errorf("accounts: spend refresh token: %w", err)
+		return nil, "", "", lontar.Unavailable(fmt.Errorf("accounts: spend refresh token: %w", err))
 	}
 	if res.ModifiedCount == 0 {
-		if err := s.revoke(ctx, rt.SessionID); err != nil {
-			return nil, "", err
-		}
-		return nil, "", ErrBadRefresh
+		_, _ = s.tokens.DeleteOne(ctx, bson.M{"_id": hashToken(next)})
+		return nil, "", "", s.reused(ctx, rt.SessionID)
 	}
-	var sess sessionDoc
-	err = s.sessions.FindOne(ctx, bson.M{"_id": rt.SessionID}).Decode(&sess)
-	if err != nil || sess.Revoked {
-		return nil, "", ErrBadRefresh
-	}
-	u, err := s.Get(ctx, rt.UserID)
-	if err != nil {
-		return nil, "", ErrBadRefresh
-	}
-	next, err := s.issueRefresh(ctx, sess.ID, u.ID)
-	if err != nil {
-		return nil, "", err
-	}
-	return u, next, nil
+	// Sliding expiry: an active session stays alive. Best effort: a miss
+	// is made good by the next rotation, and must not fail this one.
+	_, _ = s.sessions.UpdateOne(ctx, bson.M{"_id": sess.ID}, bson.M{"$set": bson.M{"expires_at": now.Add(RefreshTTL)}})
+	return u, sess.ID, next, nil
 }
 
+// reused revokes the session of a token used twice and answers 401.
+func (s *Store) reused(ctx context.Context, sessionID string) error {
+	if err := s.revoke(ctx, sessionID); err != nil {
+		return lontar.Unavailable(err)
+	}
+	return ErrBadRefresh
+}
+
+// revoke ends a session: its refresh tokens stop working at once, and its
+// id goes on the revocation list that access tokens are checked against.
 func (s *Store) revoke(ctx context.Context, sessionID string) error {
-	_, err := s.sessions.UpdateOne(ctx, bson.M{"_id": sessionID}, bson.M{"$set": bson.M{"revoked": true}})
+	now := s.now().UTC()
+	_, err := s.revoked.UpdateOne(ctx, bson.M{"_id": sessionID},
+		bson.M{"$set": bson.M{"expires_at": now.Add(AccessTTL + time.Minute)}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("accounts: list revoked session: %w", err)
+	}
+	_, err = s.sessions.UpdateOne(ctx, bson.M{"_id": sessionID}, bson.M{"$set": bson.M{"revoked": true}})
 	if err != nil {
 		return fmt.Errorf("accounts: revoke session: %w", err)
 	}
 	return nil
 }
 
-// Logout revokes the session of a refresh token; unknown tokens are ignored.
-func (s *Store) Logout(ctx context.Context, token string) error {
+// SessionRevoked reports whether a session is on the revocation list.
+func (s *Store) SessionRevoked(ctx context.Context, sessionID string) (bool, error) {
+	n, err := s.revoked.CountDocuments(ctx, bson.M{"_id": sessionID})
+	if err != nil {
+		return false, lontar.Unavailable(fmt.Errorf("accounts: check revocation: %w", err))
+	}
+	return n > 0, nil
+}
+
+// RevokeUserSessions ends every session of a user (after a password
+// reset) and returns their ids.
+func (s *Store) RevokeUserSessions(ctx context.Context, userID string) ([]string, error) {
+	cur, err := s.sessions.Find(ctx, bson.M{"user_id": userID, "revoked": false})
+	if err != nil {
+		return nil, fmt.Errorf("accounts: list sessions: %w", err)
+	}
+	var list []sessionDoc
+	if err := cur.All(ctx, &list); err != nil {
+		return nil, fmt.Errorf("accounts: list sessions: %w", err)
+	}
+	ids := make([]string, 0, len(list))
+	for _, sess := range list {
+		if err := s.revoke(ctx, sess.ID); err != nil {
+			return nil, err
+		}
+		ids = append(ids, sess.ID)
+	}
+	return ids, nil
+}
+
+// Logout revokes the session of a refresh token and returns its id;
+// unknown tokens are ignored.
+func (s *Store) Logout(ctx context.Context, token string) (string, error) {
 	var rt refreshToken
 	err := s.tokens.FindOne(ctx, bson.M{"_id": hashToken(token)}).Decode(&rt)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil
+		return "", nil
 	}
 	if err != nil {
-		return fmt.Errorf("accounts: logout: %w", err)
+		return "", lontar.Unavailable(fmt.Errorf("accounts: logout: %w", err))
 	}
-	return s.revoke(ctx, rt.SessionID)
+	return rt.SessionID, s.revoke(ctx, rt.SessionID)
 }
 
 // --- participants a trainer registers, and their activation ---
@@ -356,67 +479,263 @@ func normalizeCode(c string) string {
 	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(c))
 }
 
-// EnsureParticipant returns the user of p's phone, creating a learner with
-// no password and a one-time activation code when the phone is new.
+// EnsureParticipant is EnsureParticipants for one person.
 func (s *Store) EnsureParticipant(ctx context.Context, p lontar.Person) (userID, code string, created bool, err error) {
-	phone, err := NormalizePhone(p.Phone)
+	r := s.EnsureParticipants(ctx, []lontar.Person{p}, "")[0]
+	return r.UserID, r.ActivationCode, r.Created, r.Err
+}
+
+// EnsureParticipants finds the account of each person's phone, creating a
+// learner with no password and a one-time activation code for each phone
+// that has none, and reports one outcome per person in order. An existing
+// account is only named (its id and role), never changed.
+//
+// It works in bulk, for an import of a thousand rows: one look-up of all
+// phones, then one insert of all new phone claims and one of all new users.
+// A crash between those leaves claims without users, which the next
+// import or registration of the number takes over (see claimPhone); a
+// person whose bulk insert failed is retried alone.
+//
+// origin is recorded on the accounts created (e.g. "cohort:<id>") and
+// reported for existing ones, with whether they were ever activated.
+func (s *Store) EnsureParticipants(ctx context.Context, people []lontar.Person, origin string) []lontar.Participant {
+	out := make([]lontar.Participant, len(people))
+	phones := make([]string, len(people))
+	var lookup []string
+	for i, p := range people {
+		phone, err := NormalizePhone(p.Phone)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		phones[i] = phone
+		lookup = append(lookup, phone)
+	}
+	existing, err := s.usersByPhone(ctx, lookup)
 	if err != nil {
-		return "", "", false, err
+		for i := range out {
+			if out[i].Err == nil {
+				out[i].Err = err
+			}
+		}
+		return out
 	}
+	now := s.now().UTC()
+	var claims, users []any
+	var fresh []int // indexes into people of the accounts to create
+	for i, p := range people {
+		if out[i].Err != nil {
+			continue
+		}
+		if u, ok := existing[phones[i]]; ok {
+			out[i] = existingParticipant(u)
+			continue
+		}
+		code := newActivationCode()
+		u := &User{ID: newUserID(), Phone: phones[i], Name: strings.TrimSpace(p.Name), Role: lontar.RoleLearner,
+			Profile: p.Profile, Origin: origin, CreatedAt: now, UpdatedAt: now,
+			Activation: &activation{Hash: hashToken(code), ExpiresAt: now.Add(ActivationTTL)}}
+		out[i] = lontar.Participant{UserID: u.ID, Role: u.Role, ActivationCode: code, Created: true, Origin: origin}
+		claims = append(claims, phoneClaim{Phone: u.Phone, UserID: u.ID, CreatedAt: now})
+		users = append(users, u)
+		fresh = append(fresh, i)
+	}
+	if len(fresh) == 0 {
+		return out
+	}
+	failed := map[int]bool{} // positions in fresh
+	bad, err := database.InsertNew(ctx, s.phones, claims)
+	if err != nil {
+		for j := range claims {
+			failed[j] = true
+		}
+	}
+	for _, j := range bad {
+		failed[j] = true
+	}
+	var ok []any
+	var okPos []int
+	for j, u := range users {
+		if !failed[j] {
+			ok, okPos = append(ok, u), append(okPos, j)
+		}
+	}
+	bad, err = database.InsertNew(ctx, s.users, ok)
+	if err != nil {
+		bad = make([]int, len(ok))
+		for k := range ok {
+			bad[k] = k
+		}
+	}
+	for _, k := range bad {
+		j := okPos[k]
+		failed[j] = true
+		u := users[j].(*User)
+		_, _ = s.phones.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": u.Phone, "user_id": u.ID})
+	}
+	// Those the bulk writes could not take (a number registered meanwhile,
+	// a stale claim to take over) go the careful way, one by one.
+	for j := range failed {
+		i := fresh[j]
+		out[i] = s.ensureOne(ctx, people[i], phones[i], origin)
+	}
+	return out
+}
+
+// ensureOne finds or creates the account of one phone.
+func (s *Store) ensureOne(ctx context.Context, p lontar.Person, phone, origin string) lontar.Participant {
 	if u, err := s.ByPhone(ctx, phone); err == nil {
-		return u.ID, "", false, nil
+		return existingParticipant(u)
 	} else if !lontar.IsCode(err, lontar.ENotFound) {
-		return "", "", false, err
+		return lontar.Participant{Err: err}
 	}
-	code = newActivationCode()
-	u := &User{Phone: phone, Name: strings.TrimSpace(p.Name), Role: lontar.RoleLearner, Profile: p.Profile,
+	code := newActivationCode()
+	u := &User{Phone: phone, Name: strings.TrimSpace(p.Name), Role: lontar.RoleLearner, Profile: p.Profile, Origin: origin,
 		Activation: &activation{Hash: hashToken(code), ExpiresAt: s.now().UTC().Add(ActivationTTL)}}
 	if err := s.create(ctx, u); err != nil {
 		if lontar.IsCode(err, lontar.EConflict) {
-			// Registered between our look-up and insert: enroll that user.
+			// Registered between our look-up and insert: that account.
 			if existing, err2 := s.ByPhone(ctx, phone); err2 == nil {
-				return existing.ID, "", false, nil
+				return existingParticipant(existing)
 			}
 		}
-		return "", "", false, err
+		return lontar.Participant{Err: err}
 	}
-	return u.ID, code, true, nil
+	return lontar.Participant{UserID: u.ID, Role: u.Role, ActivationCode: code, Created: true, Origin: origin}
+}
+
+func existingParticipant(u *User) lontar.Participant {
+	return lontar.Participant{UserID: u.ID, Role: u.Role, Activated: u.PasswordHash != "", Origin: u.Origin}
+}
+
+// usersByPhone returns the accounts of the phones that have one, in two
+// reads: the claims, then their users. A claim without a user (a crash
+// during registration) counts as no account.
+func (s *Store) usersByPhone(ctx context.Context, phones []string) (map[string]*User, error) {
+	found := map[string]*User{}
+	if len(phones) == 0 {
+		return found, nil
+	}
+	cur, err := s.phones.Find(ctx, bson.M{"_id": bson.M{"$in": phones}})
+	if err != nil {
+		return nil, fmt.Errorf("accounts: find phones: %w", err)
+	}
+	var claims []phoneClaim
+	if err := cur.All(ctx, &claims); err != nil {
+		return nil, fmt.Errorf("accounts: find phones: %w", err)
+	}
+	if len(claims) == 0 {
+		return found, nil
+	}
+	ids := make([]string, len(claims))
+	for i, c := range claims {
+		ids[i] = c.UserID
+	}
+	cur, err = s.users.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
+	if err != nil {
+		return nil, fmt.Errorf("accounts: find users: %w", err)
+	}
+	var users []*User
+	if err := cur.All(ctx, &users); err != nil {
+		return nil, fmt.Errorf("accounts: find users: %w", err)
+	}
+	byID := make(map[string]*User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	for _, c := range claims {
+		if u, ok := byID[c.UserID]; ok {
+			found[c.Phone] = u
+		}
+	}
+	return found, nil
+}
+
+// ResetTTL is how long a password reset code works.
+const ResetTTL = 3 * 24 * time.Hour
+
+// Code kinds IssueCode returns.
+const (
+	CodeActivation = "activation" // the account never had a password
+	CodeReset      = "reset"      // the owner forgot theirs
+)
+
+// IssueCode gives a user a new one-time code: an activation code if they
+// never set a password (the first was lost), a reset code if they did and
+// forgot it. Any earlier code stops working; the current password keeps
+// working until the code is used, so issuing one locks nobody out.
+//
+// With roles given, only users of those roles get a code: a trainer may
+// help a learner of their class, never take over a colleague's account.
+func (s *Store) IssueCode(ctx context.Context, userID string, roles ...lontar.Role) (*lontar.OneTimeCode, error) {
+	u, err := s.Get(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if len(roles) > 0 && !slices.Contains(roles, u.Role) {
+		return nil, lontar.ErrForbidden
+	}
+	out := &lontar.OneTimeCode{UserID: u.ID, Kind: CodeActivation, Code: newActivationCode(), ExpiresAt: s.now().UTC().Add(ActivationTTL)}
+	filter := bson.M{"_id": u.ID, "password_hash": bson.M{"$exists": false}}
+	if u.PasswordHash != "" {
+		out.Kind, out.ExpiresAt = CodeReset, s.now().UTC().Add(ResetTTL)
+		filter = bson.M{"_id": u.ID, "password_hash": u.PasswordHash}
+	}
+	// Guarded on the password as read: a code of the kind that was decided.
+	res, err := s.users.UpdateOne(ctx, filter, bson.M{"$set": bson.M{
+		"activation": activation{Hash: hashToken(out.Code), ExpiresAt: out.ExpiresAt}, "updated_at": s.now().UTC()}})
+	if err != nil {
+		return nil, fmt.Errorf("accounts: issue code: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return nil, lontar.NewError(lontar.EConflict, "Akun baru saja berubah. Coba lagi.", "The account just changed. Try again.")
+	}
+	return out, nil
 }
 
 // ErrBadActivation is a wrong, used, expired or exhausted activation code.
 var ErrBadActivation = lontar.NewError(lontar.EUnauthenticated,
 	"Kode aktivasi salah atau sudah tidak berlaku.", "The activation code is wrong or no longer valid.")
 
-// Activate sets the password of a participant with their one-time code.
-func (s *Store) Activate(ctx context.Context, in ActivateInput) (*User, error) {
+// Activate sets the password of a participant with their one-time code
+// (activation or reset) and returns the sessions a reset ended.
+func (s *Store) Activate(ctx context.Context, in ActivateInput) (u *User, revoked []string, err error) {
 	phone, err := NormalizePhone(in.Phone)
 	if err != nil {
-		return nil, ErrBadActivation
+		return nil, nil, ErrBadActivation
 	}
-	u, err := s.ByPhone(ctx, phone)
+	u, err = s.ByPhone(ctx, phone)
 	if err != nil {
 		if lontar.IsCode(err, lontar.ENotFound) {
-			return nil, ErrBadActivation
+			return nil, nil, ErrBadActivation
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	a := u.Activation
 	if a == nil || a.Tries >= MaxActivationTries || !s.now().Before(a.ExpiresAt) {
-		return nil, ErrBadActivation
+		return nil, nil, ErrBadActivation
 	}
 	// Count the try before comparing, guarded on the count: of codes sent
 	// all at once no more than MaxActivationTries are ever compared.
 	res, err := s.users.UpdateOne(ctx, bson.M{"_id": u.ID, "activation.hash": a.Hash, "activation.tries": bson.M{"$lt": MaxActivationTries}},
 		bson.M{"$inc": bson.M{"activation.tries": 1}})
 	if err != nil {
-		return nil, fmt.Errorf("accounts: count activation try: %w", err)
+		return nil, nil, fmt.Errorf("accounts: count activation try: %w", err)
 	}
 	if res.ModifiedCount == 0 || subtle.ConstantTimeCompare([]byte(hashToken(normalizeCode(in.Code))), []byte(a.Hash)) != 1 {
-		return nil, ErrBadActivation
+		return nil, nil, ErrBadActivation
 	}
 	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if u.PasswordHash != "" {
+		// A reset: whoever holds the old password is logged out. Done
+		// before the password changes, so a crash in between leaves the
+		// code valid and a retry finishes the reset.
+		if revoked, err = s.RevokeUserSessions(ctx, u.ID); err != nil {
+			return nil, nil, err
+		}
 	}
 	// Guarded on the code: of two concurrent activations only one wins.
 	var out User
@@ -424,12 +743,12 @@ func (s *Store) Activate(ctx context.Context, in ActivateInput) (*User, error) {
 		bson.M{"$set": bson.M{"password_hash": hash, "updated_at": s.now().UTC()}, "$unset": bson.M{"activation": ""}},
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&out)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, ErrBadActivation
+		return nil, nil, ErrBadActivation
 	}
 	if err != nil {
-		return nil, fmt.Errorf("accounts: activate: %w", err)
+		return nil, nil, fmt.Errorf("accounts: activate: %w", err)
 	}
-	return &out, nil
+	return &out, revoked, nil
 }
 
 // EnsureBootstrapAdmin creates the admin named by the environment once. A

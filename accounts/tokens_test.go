@@ -54,7 +54,8 @@ func TestIssueAndVerify(t *testing.T) {
 		{"just before expiry", now.Add(accounts.AccessTTL - time.Second), true},
 		{"at expiry", now.Add(accounts.AccessTTL), false},
 		{"an hour later", now.Add(time.Hour), false},
-		{"a clock a little behind", now.Add(-30 * time.Second), true},
+		{"issued in the future (iat after now)", now.Add(-30 * time.Second), false},
+		{"issued a second in the future", now.Add(-time.Second), false},
 		{"before it was issued", now.Add(-time.Hour), false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

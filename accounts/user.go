@@ -22,6 +22,7 @@ type User struct {
 	Profile      lontar.Profile `json:"profile" bson:"profile"`
 	PasswordHash string         `json:"-" bson:"password_hash,omitempty"`
 	Activation   *activation    `json:"-" bson:"activation,omitempty"`
+	Origin       string         `json:"-" bson:"origin,omitempty"` // what created the account: an import's origin, or "" (registration)
 	CreatedAt    time.Time      `json:"created_at" bson:"created_at"`
 	UpdatedAt    time.Time      `json:"updated_at" bson:"updated_at"`
 }
@@ -56,8 +57,24 @@ type ProfileInput struct {
 // minBirthYear is the earliest year of birth a profile accepts.
 const minBirthYear = 1930
 
+// cleanName cleans *s in place (see lontar.CleanName), reporting a
+// problem under field; optional names may stay empty.
+func cleanName(s *string, field string, optional bool, fields map[string]lontar.Text) {
+	clean := lontar.CleanName
+	if optional {
+		clean = lontar.CleanNameField
+	}
+	v, msg := clean(*s)
+	if msg != nil {
+		fields[field] = *msg
+		return
+	}
+	*s = v
+}
+
 // check applies the rules tags cannot say, adding to fields under prefix.
 func (p *ProfileInput) check(prefix string, fields map[string]lontar.Text) {
+	cleanName(&p.BusinessName, prefix+"business_name", true, fields)
 	if p.Region != "" && !regions.Valid(p.Region) {
 		fields[prefix+"region"] = lontar.T("Kode wilayah tidak dikenal.", "Unknown region code.")
 	}
@@ -90,9 +107,7 @@ func (in *RegisterInput) Validate() error {
 	if err := CheckPasswordRules(in.Password); errors.As(err, &pwErr) {
 		fields["password"] = pwErr.Fields["password"]
 	}
-	if strings.TrimSpace(in.Name) == "" {
-		fields["name"] = lontar.T("Nama lengkap wajib diisi.", "Full name is required.")
-	}
+	cleanName(&in.Name, "name", false, fields)
 	in.Profile.check("profile.", fields)
 	return fieldsErr(fields)
 }
@@ -134,8 +149,8 @@ type UpdateMe struct {
 // Validate checks the profile's region.
 func (in *UpdateMe) Validate() error {
 	fields := map[string]lontar.Text{}
-	if in.Name != nil && strings.TrimSpace(*in.Name) == "" {
-		fields["name"] = lontar.T("Nama lengkap wajib diisi.", "Full name is required.")
+	if in.Name != nil {
+		cleanName(in.Name, "name", false, fields)
 	}
 	if in.Profile != nil {
 		in.Profile.check("profile.", fields)
@@ -164,6 +179,8 @@ func (in *CreateUserInput) Validate() error {
 	if err := CheckPasswordRules(in.Password); errors.As(err, &pwErr) {
 		fields["password"] = pwErr.Fields["password"]
 	}
+	cleanName(&in.Name, "name", false, fields)
+	cleanName(&in.Institution, "institution", true, fields)
 	if in.Role == lontar.RoleTrainer && strings.TrimSpace(in.Institution) == "" {
 		fields["institution"] = lontar.T("Pelatih harus punya institusi.", "A trainer needs an institution.")
 	}

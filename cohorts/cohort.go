@@ -26,7 +26,10 @@ type Cohort struct {
 	JoinCode  string `json:"join_code" bson:"join_code"`
 	CreatedBy string `json:"created_by" bson:"created_by"`
 	// Members are the user ids of the learners who joined, in join order.
-	Members   []string  `json:"-" bson:"members"`
+	Members []string `json:"-" bson:"members"`
+	// Invited are existing accounts an import asked to join; they move to
+	// Members when they accept.
+	Invited   []string  `json:"-" bson:"invited,omitempty"`
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`
 	UpdatedAt time.Time `json:"updated_at" bson:"updated_at"`
 }
@@ -109,19 +112,29 @@ type CohortMember struct {
 
 // RosterEntry is one learner of a cohort with their progress per course.
 type RosterEntry struct {
-	UserID       string    `json:"user_id"`
-	Name         string    `json:"name"`
-	Phone        string    `json:"phone"`
-	BusinessName string    `json:"business_name"`
-	Sector       string    `json:"sector"`
-	Region       string    `json:"region"`
-	Gender       string    `json:"gender,omitempty"`
-	JoinedAt     time.Time `json:"joined_at"`
+	// Status is member, or invited: an existing account an import asked to
+	// join, shown with only what the file said and no user id.
+	Status       string     `json:"status"`
+	UserID       string     `json:"user_id,omitempty"`
+	Name         string     `json:"name"`
+	Phone        string     `json:"phone"`
+	BusinessName string     `json:"business_name"`
+	Sector       string     `json:"sector"`
+	Region       string     `json:"region"`
+	Gender       string     `json:"gender,omitempty"`
+	JoinedAt     time.Time  `json:"joined_at,omitzero"`
+	InvitedAt    *time.Time `json:"invited_at,omitempty"`
 	// LastSeenAt is the learner's latest activity: a sync, a lesson or a quiz.
 	LastSeenAt *time.Time `json:"last_seen_at"`
 	enrollments.Activity
 	Courses []RosterCourse `json:"courses"`
 }
+
+// Roster entry statuses.
+const (
+	RosterMember  = "member"
+	RosterInvited = "invited"
+)
 
 // RosterCourse is a roster learner's progress in one of the cohort's courses.
 type RosterCourse struct {

@@ -173,6 +173,7 @@ func TestJoinCohortByCode(t *testing.T) {
 }
 
 type rosterJSON struct {
+	Status       string     `json:"status"`
 	UserID       string     `json:"user_id"`
 	Name         string     `json:"name"`
 	Phone        string     `json:"phone"`
@@ -269,7 +270,7 @@ func TestImportParticipants(t *testing.T) {
 
 	csv := "\ufeffName;Phone;Business_Name;Sector;Region;Gender\r\n" +
 		"Maria Bria;0812-3456-7801;Tenun Ina;tenun;" + kupang + ";P\r\n" + // 2 created
-		"Yakobus Lay;" + existing.Phone + ";Sei Babi;kuliner;" + kupang + ";\r\n" + // 3 enrolled (known phone)
+		"Yakobus Lay;" + existing.Phone + ";Sei Babi;kuliner;" + kupang + ";\r\n" + // 3 invited (known phone)
 		"Rina;12345;Kios;kuliner;" + kupang + ";\r\n" + // 4 bad phone
 		"Dewi;081234567804;Kue;bakery;" + kupang + ";\r\n" + // 5 unknown sector
 		"Ani;081234567805;Kue;kuliner;zz;\r\n" + // 6 unknown region
@@ -290,7 +291,7 @@ func TestImportParticipants(t *testing.T) {
 			ActivationCode string `json:"activation_code"`
 			Error          string `json:"error"`
 		} `json:"results"`
-		Created, Enrolled, Errors int
+		Created, Enrolled, Invited, Errors int
 	}
 	r.JSON(t, &out)
 	want := []struct {
@@ -298,8 +299,8 @@ func TestImportParticipants(t *testing.T) {
 		status    string
 		errorPart string
 	}{
-		{2, "created", ""}, {3, "enrolled", ""}, {4, "error", "mobile number"}, {5, "error", "sector"},
-		{6, "error", "region"}, {7, "error", "Name is required"}, {8, "error", "row 2"}, {10, "created", ""},
+		{2, "created", ""}, {3, "invited", ""}, {4, "error", "mobile number"}, {5, "error", "sector"},
+		{6, "error", "region"}, {7, "error", "name is required"}, {8, "error", "row 2"}, {10, "created", ""},
 	}
 	if len(out.Results) != len(want) {
 		t.Fatalf("%d results, want %d: %s", len(out.Results), len(want), r.Body)
@@ -311,8 +312,13 @@ func TestImportParticipants(t *testing.T) {
 			t.Errorf("result %d = %+v, want row %d %s %q", i, got, w.row, w.status, w.errorPart)
 		}
 	}
-	if out.Results[0].Phone != "+6281234567801" || out.Created != 2 || out.Enrolled != 1 || out.Errors != 5 {
+	if out.Results[0].Phone != "+6281234567801" || out.Created != 2 || out.Invited != 1 || out.Enrolled != 0 || out.Errors != 5 {
 		t.Errorf("summary: %+v", out)
+	}
+	// Nothing about the existing account comes back.
+	if strings.Contains(string(r.Body), existingID) || strings.Contains(string(r.Body), existing.Name) ||
+		strings.Contains(string(r.Body), existing.Profile.BusinessName) {
+		t.Errorf("the import answer reveals the existing account: %s", r.Body)
 	}
 
 	var roster []rosterJSON
@@ -321,14 +327,21 @@ func TestImportParticipants(t *testing.T) {
 		t.Fatalf("roster has %d learners, want 3", len(roster))
 	}
 	if roster[0].Name != "Maria Bria" || roster[0].Phone != "+6281234567801" || roster[0].BusinessName != "Tenun Ina" ||
-		len(roster[0].Courses) != 1 {
+		len(roster[0].Courses) != 1 || roster[0].Status != "member" {
 		t.Fatalf("imported learner on roster: %+v", roster[0])
 	}
+	// The invited account shows only what the file said, marked invited.
+	inv := roster[2]
+	if inv.Status != "invited" || inv.UserID != "" || inv.Name != "Yakobus Lay" || inv.BusinessName != "Sei Babi" || len(inv.Courses) != 0 {
+		t.Fatalf("invited account on roster: %+v", inv)
+	}
 
-	// Importing the same file again enrolls everyone already there.
+	// Importing the same file again: the accounts it made are enrolled
+	// already, the existing account stays invited once.
 	r = f.Env.Do(t, http.MethodPost, path, trainer, csv, "Content-Type: text/csv")
+	out.Results = nil
 	r.JSON(t, &out)
-	if out.Created != 0 || out.Enrolled != 3 {
+	if out.Created != 0 || out.Enrolled != 2 || out.Invited != 1 {
 		t.Fatalf("second import: %+v", out)
 	}
 

@@ -16,12 +16,13 @@ import (
 	"lontar/regions"
 )
 
-// Participants registers people a trainer imports; *accounts.Store
-// satisfies it. A phone number not yet registered gets a learner account
-// and a one-time activation code (created = true); a known one returns
-// the existing user. The phone is normalized and validated there.
+// Participants finds or creates the accounts of people a trainer
+// imports; *accounts.Store satisfies it. A phone number not yet registered
+// gets a learner account and a one-time activation code (Created); a
+// known one is only named, with its role. Phones are normalized and
+// validated there.
 type Participants interface {
-	EnsureParticipant(ctx context.Context, p lontar.Person) (userID, activationCode string, created bool, err error)
+	EnsureParticipants(ctx context.Context, people []lontar.Person, origin string) []lontar.Participant
 }
 
 // MaxImportRows is the most participants one CSV import may carry.
@@ -29,12 +30,15 @@ const MaxImportRows = 1000
 
 // Import row statuses.
 const (
-	ImportCreated  = "created"
-	ImportEnrolled = "enrolled"
+	ImportCreated  = "created"  // a new account, enrolled; its activation code is in the row
+	ImportEnrolled = "enrolled" // already in this class (or an account this class's import made earlier)
+	ImportInvited  = "invited"  // an existing account: asked, enrolled only if they accept
+	ImportSkipped  = "skipped"  // a staff account: never enrolled by an import
 	ImportError    = "error"
 )
 
-// ImportResult is what happened to one row of a participant import.
+// ImportResult is what happened to one row of a participant import. For
+// an existing account it says nothing the file did not: no id, no name.
 type ImportResult struct {
 	// Row is the row's line in the file, as a spreadsheet numbers it
 	// (the header is row 1).
@@ -78,25 +82,33 @@ var requiredColumns = []string{"name", "phone", "business_name", "sector", "regi
 // in any case; "," or ";" separated; UTF-8 with or without a BOM; CRLF or
 // LF). A problem with the file as a whole is an error; a problem with a
 // row is reported in that row, and never stops the others.
+//
+// Each line is one row, read on its own: no participant field may hold a
+// line break, so a quote left open reports its own row instead of
+// swallowing every row after it into one field.
 func parseParticipants(body []byte) ([]participantRow, error) {
 	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
 	if !utf8.Valid(body) {
 		return nil, lontar.FieldErrors(map[string]lontar.Text{"file": lontar.T(
 			"Simpan berkas sebagai CSV UTF-8.", "Save the file as CSV UTF-8.")})
 	}
-	firstLine, _, _ := bytes.Cut(body, []byte("\n"))
-	r := csv.NewReader(bytes.NewReader(body))
-	if bytes.Count(firstLine, []byte(";")) > bytes.Count(firstLine, []byte(",")) {
-		r.Comma = ';'
+	lines := strings.Split(strings.ReplaceAll(string(body), "\r\n", "\n"), "\n")
+	first := 0
+	for first < len(lines) && strings.TrimSpace(lines[first]) == "" {
+		first++
 	}
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	r.LazyQuotes = true
-
-	header, err := r.Read()
-	if err != nil {
-		return nil, lontar.FieldErrors(map[string]lontar.Text{"file": lontar.T(
-			"Berkas kosong atau tidak dapat dibaca sebagai CSV.", "The file is empty or not readable as CSV.")})
+	errEmpty := lontar.FieldErrors(map[string]lontar.Text{"file": lontar.T(
+		"Berkas kosong atau tidak dapat dibaca sebagai CSV.", "The file is empty or not readable as CSV.")})
+	if first == len(lines) {
+		return nil, errEmpty
+	}
+	comma := ','
+	if strings.Count(lines[first], ";") > strings.Count(lines[first], ",") {
+		comma = ';'
+	}
+	header, perr := parseLine(lines[first], comma)
+	if perr != nil {
+		return nil, errEmpty
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -122,29 +134,21 @@ func parseParticipants(body []byte) ([]participantRow, error) {
 
 	var rows []participantRow
 	firstRow := map[string]int{} // normalized phone → row it first appeared in
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var perr *csv.ParseError
-		if errors.As(err, &perr) {
-			if len(rows) == MaxImportRows {
-				return nil, errTooManyRows
-			}
-			rows = append(rows, participantRow{Row: perr.StartLine, Problems: []lontar.Text{lontar.T(
-				"Baris ini bukan CSV yang benar.", "This row is not valid CSV.")}})
+	for i := first + 1; i < len(lines); i++ {
+		line := i + 1 // as a spreadsheet numbers rows
+		if strings.TrimSpace(lines[i]) == "" {
 			continue
 		}
-		if err != nil {
-			return nil, fmt.Errorf("cohorts: read participants CSV: %w", err)
-		}
-		line, _ := r.FieldPos(0)
-		if blank(rec) {
+		rec, perr := parseLine(lines[i], comma)
+		if perr == nil && blank(rec) {
 			continue
 		}
 		if len(rows) == MaxImportRows {
 			return nil, errTooManyRows
+		}
+		if perr != nil {
+			rows = append(rows, participantRow{Row: line, Problems: []lontar.Text{*perr}})
+			continue
 		}
 		get := func(f string) string {
 			if i, ok := col[f]; ok && i < len(rec) {
@@ -167,6 +171,33 @@ func parseParticipants(body []byte) ([]participantRow, error) {
 	return rows, nil
 }
 
+// parseLine reads one line as one CSV record. Quotes inside a field that
+// does not start with one are taken as text (Sei "Oma"); a quote that
+// opens a field and is never closed is the row's problem.
+func parseLine(line string, comma rune) ([]string, *lontar.Text) {
+	read := func(lazy bool) ([]string, error) {
+		r := csv.NewReader(strings.NewReader(line))
+		r.Comma, r.FieldsPerRecord, r.TrimLeadingSpace, r.LazyQuotes = comma, -1, true, lazy
+		return r.Read()
+	}
+	rec, err := read(false)
+	if errors.Is(err, csv.ErrBareQuote) {
+		rec, err = read(true)
+	}
+	if errors.Is(err, io.EOF) {
+		return []string{}, nil
+	}
+	if err != nil {
+		if errors.Is(err, csv.ErrQuote) {
+			return nil, &lontar.Text{
+				ID: "Tanda kutip (\") di baris ini dibuka tetapi tidak ditutup. Tutup kutipnya atau hapus.",
+				EN: "A quote (\") in this row is opened but never closed. Close it or remove it."}
+		}
+		return nil, &lontar.Text{ID: "Baris ini bukan CSV yang benar.", EN: "This row is not valid CSV."}
+	}
+	return rec, nil
+}
+
 func blank(rec []string) bool {
 	for _, f := range rec {
 		if strings.TrimSpace(f) != "" {
@@ -185,11 +216,21 @@ func checkParticipant(line int, get func(string) string) participantRow {
 		Region:       get("region"),
 	}}
 	problem := func(id, en string) { row.Problems = append(row.Problems, lontar.T(id, en)) }
-	switch n := utf8.RuneCountInString(p.Name); {
-	case n == 0:
-		problem("Nama wajib diisi.", "Name is required.")
-	case n > 100:
+	// Names follow the same rules as everywhere (lontar.CleanName). Other
+	// text is stored as typed: a cell like "=SUM(…)" is neutralized when a
+	// CSV is written (package csvexport), not altered here.
+	if name, msg := lontar.CleanName(p.Name); msg != nil {
+		problem(msg.ID, msg.EN)
+	} else {
+		p.Name = name
+	}
+	if n := utf8.RuneCountInString(p.Name); n > 100 {
 		problem("Nama terlalu panjang (maksimal 100 karakter).", "Name is too long (100 characters at most).")
+	}
+	if business, msg := lontar.CleanNameField(p.Profile.BusinessName); msg != nil {
+		problem("Nama usaha: "+msg.ID, "Business name: "+msg.EN)
+	} else {
+		p.Profile.BusinessName = business
 	}
 	if phone, ok := csvPhone(row.RawPhone); ok {
 		p.Phone = phone
@@ -238,50 +279,6 @@ func normalizeGender(s string) (string, bool) {
 		return "m", true
 	}
 	return "", false
-}
-
-// Import registers each valid row's person through participants and puts
-// them in the cohort. A failing row is reported and the next one goes on.
-func (s *Store) Import(ctx context.Context, c *Cohort, rows []participantRow, participants Participants) []ImportResult {
-	results := make([]ImportResult, 0, len(rows))
-	for _, row := range rows {
-		r := ImportResult{Row: row.Row, Phone: row.Person.Phone, Name: row.Person.Name}
-		if r.Phone == "" {
-			r.Phone = row.RawPhone
-		}
-		if len(row.Problems) > 0 {
-			r.Status, r.Error = ImportError, joinTexts(row.Problems)
-			results = append(results, r)
-			continue
-		}
-		userID, code, created, err := participants.EnsureParticipant(ctx, row.Person)
-		if err == nil {
-			p := row.Person
-			p.UserID = userID
-			if !created && s.people != nil {
-				// A known learner: their own profile, not the trainer's sheet,
-				// is what reports and the roster should show.
-				var known lontar.Person
-				known, err = s.person(ctx, userID)
-				if err == nil {
-					p = known
-				}
-			}
-			if err == nil {
-				_, err = s.Join(ctx, c, p, "import")
-			}
-		}
-		switch {
-		case err != nil:
-			r.Status, r.Error = ImportError, errorText(err)
-		case created:
-			r.Status, r.UserID, r.ActivationCode = ImportCreated, userID, code
-		default:
-			r.Status, r.UserID = ImportEnrolled, userID
-		}
-		results = append(results, r)
-	}
-	return results
 }
 
 func joinTexts(ts []lontar.Text) *lontar.Text {

@@ -1,12 +1,18 @@
 package cohorts
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"mime"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"lontar"
+	"lontar/csvexport"
 	"lontar/enrollments"
 	"lontar/httpapi"
 )
@@ -17,12 +23,21 @@ type Handler struct {
 	cohorts      *Store
 	enrollments  *enrollments.Store
 	participants Participants
+	codes        Codes
+}
+
+// Codes issues one-time codes; *accounts.Store satisfies it. A trainer
+// gets a new activation code for a participant whose first was lost, or a
+// reset code for one who forgot their password; only for learners.
+type Codes interface {
+	IssueCode(ctx context.Context, userID string, roles ...lontar.Role) (*lontar.OneTimeCode, error)
 }
 
 // NewHandler returns the handler. participants registers people imported
-// from CSV (*accounts.Store); without it imports fail.
-func NewHandler(cohorts *Store, enrollments *enrollments.Store, participants Participants) *Handler {
-	return &Handler{cohorts: cohorts, enrollments: enrollments, participants: participants}
+// from CSV and codes issues their one-time codes (both *accounts.Store);
+// without them those routes fail.
+func NewHandler(cohorts *Store, enrollments *enrollments.Store, participants Participants, codes Codes) *Handler {
+	return &Handler{cohorts: cohorts, enrollments: enrollments, participants: participants, codes: codes}
 }
 
 // Register adds the routes, relative to /api/v1.
@@ -33,7 +48,12 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Get("/join/:code", h.invitation)                               // anyone holding the code: which class invites them
 	api.Get("/cohorts/:id", h.getCohort)                               // the cohort's trainers, admin
 	api.Get("/cohorts/:id/roster", h.roster)                           // the cohort's trainers, admin
+	api.Get("/cohorts/:id/roster.csv", h.rosterCSV)                    // the cohort's trainers, admin
 	api.Post("/cohorts/:id/participants/import", h.importParticipants) // the cohort's trainers, admin
+	api.Post("/cohorts/:id/participants/:user_id/code", h.issueCode)   // the cohort's trainers, admin
+	api.Get("/me/invitations", h.invitations)                          // the invited person
+	api.Post("/me/invitations/:cohort_id/accept", h.accept)
+	api.Post("/me/invitations/:cohort_id/decline", h.decline)
 }
 
 type joinRequest struct {
@@ -112,6 +132,52 @@ func (h *Handler) roster(c *fiber.Ctx) error {
 	return c.JSON(roster)
 }
 
+// rosterCSV is the roster as a spreadsheet: one row per participant and
+// course. Participants typed the names in it, so it is written through
+// csvexport, which keeps any cell from acting as a formula.
+func (h *Handler) rosterCSV(c *fiber.Ctx) error {
+	cohort, err := h.managedCohort(c)
+	if err != nil {
+		return err
+	}
+	roster, err := h.cohorts.Roster(c.UserContext(), cohort)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	w := csvexport.NewWriter(&b)
+	if err := w.Write("status", "name", "phone", "business_name", "sector", "region", "gender",
+		"course_id", "percent", "lessons_done", "lessons_total", "completed_at"); err != nil {
+		return err
+	}
+	for _, e := range roster {
+		person := []string{e.Status, e.Name, e.Phone, e.BusinessName, e.Sector, e.Region, e.Gender}
+		if len(e.Courses) == 0 {
+			if err := w.Write(append(person, "", "", "", "", "")...); err != nil {
+				return err
+			}
+		}
+		for _, rc := range e.Courses {
+			done := ""
+			if rc.CompletedAt != nil {
+				done = rc.CompletedAt.UTC().Format(time.RFC3339)
+			}
+			row := append(slices.Clone(person), rc.CourseID, strconv.Itoa(rc.Percent),
+				strconv.Itoa(rc.LessonsDone), strconv.Itoa(rc.LessonsTotal), done)
+			if err := w.Write(row...); err != nil {
+				return err
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="roster-`+cohort.ID+`.csv"`)
+	// A BOM, so that spreadsheet programs read the file as UTF-8.
+	return c.Send(append([]byte("\xEF\xBB\xBF"), b.Bytes()...))
+}
+
 func (h *Handler) joinCohort(c *fiber.Ctx) error {
 	var in joinRequest
 	if err := httpapi.BindJSON(c, &in); err != nil {
@@ -178,8 +244,84 @@ func (h *Handler) importParticipants(c *fiber.Ctx) error {
 		counts[r.Status]++
 	}
 	return c.JSON(fiber.Map{
-		"results": out, "created": counts[ImportCreated], "enrolled": counts[ImportEnrolled], "errors": counts[ImportError],
+		"results": out, "created": counts[ImportCreated], "enrolled": counts[ImportEnrolled],
+		"invited": counts[ImportInvited], "skipped": counts[ImportSkipped], "errors": counts[ImportError],
 	})
+}
+
+// issueCode gives a participant of the cohort a new one-time code: a new
+// activation code if they never activated (the old one stops working), a
+// reset code if they forgot their password.
+func (h *Handler) issueCode(c *fiber.Ctx) error {
+	cohort, err := h.managedCohort(c)
+	if err != nil {
+		return err
+	}
+	userID := c.Params("user_id")
+	if !slices.Contains(cohort.Members, userID) {
+		return lontar.NotFound("Peserta kelas ini", "Participant of this class")
+	}
+	if h.codes == nil {
+		return errNoParticipants
+	}
+	code, err := h.codes.IssueCode(c.UserContext(), userID, lontar.RoleLearner)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(code)
+}
+
+func (h *Handler) invitations(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.cohorts.Invitations(c.UserContext(), caller.UserID, httpapi.Lang(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (h *Handler) accept(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	lang, all, err := httpapi.LangParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	cohort, joined, err := h.cohorts.Accept(ctx, caller, c.Params("cohort_id"))
+	if err != nil {
+		return err
+	}
+	views := make([]enrollments.EnrollmentView, len(joined))
+	for i, e := range joined {
+		if views[i], err = h.enrollments.View(ctx, e, lang, all); err != nil {
+			return err
+		}
+	}
+	return c.JSON(fiber.Map{"cohort": invitedCohortView(cohort), "enrollments": views})
+}
+
+func (h *Handler) decline(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c)
+	if err != nil {
+		return err
+	}
+	if err := h.cohorts.Decline(c.UserContext(), caller, c.Params("cohort_id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// invitedCohortView is what a learner who accepted sees of the class: not
+// its join code or its trainers' details.
+func invitedCohortView(c *Cohort) fiber.Map {
+	return fiber.Map{"id": c.ID, "name": c.Name, "institution": c.Institution, "course_ids": c.CourseIDs,
+		"starts_on": c.StartsOn, "ends_on": c.EndsOn}
 }
 
 // errNoParticipants is internal: the server was wired without accounts.

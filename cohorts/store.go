@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,10 +44,14 @@ type Store struct {
 	codes         *mongo.Collection
 	members       *mongo.Collection
 	byInstitution *mongo.Collection
-	catalog       *courses.Catalog
-	enrollments   *enrollments.Store
-	people        People
-	publicURL     string
+	// invitations: _id "<cohort>:<user>"; userInvitations: _id user id →
+	// the cohorts that invited them, so GET /me/invitations reads by _id.
+	invitations     *mongo.Collection
+	userInvitations *mongo.Collection
+	catalog         *courses.Catalog
+	enrollments     *enrollments.Store
+	people          People
+	publicURL       string
 }
 
 // NewStore returns a store over db. Members are enrolled in the cohort's
@@ -55,14 +60,16 @@ type Store struct {
 // (publicURL + "/join/" + code).
 func NewStore(db *mongo.Database, catalog *courses.Catalog, enrollments *enrollments.Store, people People, publicURL string) *Store {
 	return &Store{
-		cohorts:       db.Collection("cohorts"),
-		codes:         db.Collection("cohort_codes"),
-		members:       db.Collection("cohort_members"),
-		byInstitution: db.Collection("institution_cohorts"),
-		catalog:       catalog,
-		enrollments:   enrollments,
-		people:        people,
-		publicURL:     strings.TrimRight(publicURL, "/"),
+		cohorts:         db.Collection("cohorts"),
+		codes:           db.Collection("cohort_codes"),
+		members:         db.Collection("cohort_members"),
+		byInstitution:   db.Collection("institution_cohorts"),
+		invitations:     db.Collection("cohort_invitations"),
+		userInvitations: db.Collection("user_invitations"),
+		catalog:         catalog,
+		enrollments:     enrollments,
+		people:          people,
+		publicURL:       strings.TrimRight(publicURL, "/"),
 	}
 }
 
@@ -182,13 +189,15 @@ func (s *Store) create(ctx context.Context, createdBy, institution string, in *C
 			return nil, fmt.Errorf("cohorts: reserve join code for %s: %w", c.ID, err)
 		}
 	}
-	if _, err := s.cohorts.InsertOne(ctx, c); err != nil {
-		return nil, fmt.Errorf("cohorts: create cohort %s: %w", c.ID, err)
-	}
+	// The institution's list before the cohort: a crash between leaves an
+	// entry List skips, never a cohort nobody can list.
 	_, err := s.byInstitution.UpdateOne(ctx, bson.M{"_id": institution},
 		bson.M{"$addToSet": bson.M{"cohort_ids": c.ID}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
 		return nil, fmt.Errorf("cohorts: index cohort %s: %w", c.ID, err)
+	}
+	if _, err := s.cohorts.InsertOne(ctx, c); err != nil {
+		return nil, fmt.Errorf("cohorts: create cohort %s: %w", c.ID, err)
 	}
 	return c, nil
 }
@@ -350,18 +359,9 @@ func (s *Store) JoinByCode(ctx context.Context, caller *lontar.Caller, code stri
 // its published courses. Every step is idempotent, so joining twice, or
 // again after a failure half way, ends in the same state.
 func (s *Store) Join(ctx context.Context, c *Cohort, p lontar.Person, source string) ([]*enrollments.Enrollment, error) {
-	memberID := c.ID + ":" + p.UserID
 	now := database.Now()
-	_, err := s.members.UpdateOne(ctx, bson.M{"_id": memberID}, bson.M{
-		"$set": bson.M{
-			"cohort_id": c.ID, "user_id": p.UserID, "name": p.Name, "phone": p.Phone,
-			"business_name": p.Profile.BusinessName, "sector": p.Profile.Sector,
-			"region": p.Profile.Region, "gender": p.Profile.Gender, "source": source,
-		},
-		"$setOnInsert": bson.M{"joined_at": now},
-	}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
-		return nil, fmt.Errorf("cohorts: add member %s: %w", memberID, err)
+	if err := s.upsertMember(ctx, c, p, source, now); err != nil {
+		return nil, err
 	}
 	joined := make([]*enrollments.Enrollment, 0, len(c.CourseIDs))
 	for _, courseID := range c.CourseIDs {
@@ -380,7 +380,7 @@ func (s *Store) Join(ctx context.Context, c *Cohort, p lontar.Person, source str
 	}
 	// The member list on the cohort is written last: the roster starts
 	// from it, so a learner appears there only once enrolled.
-	_, err = s.cohorts.UpdateOne(ctx, bson.M{"_id": c.ID}, bson.M{
+	_, err := s.cohorts.UpdateOne(ctx, bson.M{"_id": c.ID}, bson.M{
 		"$addToSet": bson.M{"members": p.UserID},
 		"$set":      bson.M{"updated_at": now},
 	})
@@ -408,7 +408,7 @@ func (s *Store) Roster(ctx context.Context, c *Cohort) ([]RosterEntry, error) {
 		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 			return nil, fmt.Errorf("cohorts: read member %s of %s: %w", userID, c.ID, err)
 		}
-		entry := RosterEntry{UserID: userID, Name: m.Name, Phone: m.Phone, BusinessName: m.BusinessName,
+		entry := RosterEntry{Status: RosterMember, UserID: userID, Name: m.Name, Phone: m.Phone, BusinessName: m.BusinessName,
 			Sector: m.Sector, Region: m.Region, Gender: m.Gender, JoinedAt: m.JoinedAt,
 			Courses: make([]RosterCourse, 0, len(c.CourseIDs))}
 		if entry.Activity, err = s.enrollments.Activity(ctx, userID); err != nil {
@@ -441,6 +441,25 @@ func (s *Store) Roster(ctx context.Context, c *Cohort) ([]RosterEntry, error) {
 			}
 			entry.Courses = append(entry.Courses, rc)
 		}
+		roster = append(roster, entry)
+	}
+	// Invited people, until they accept: only what the trainer's file said.
+	for _, userID := range c.Invited {
+		if slices.Contains(c.Members, userID) {
+			continue
+		}
+		inv, err := s.invitation(ctx, c.ID, userID)
+		if lontar.IsCode(err, lontar.ENotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if inv.Status != InvitePending {
+			continue
+		}
+		entry := RosterEntry{Status: RosterInvited, Name: inv.Name, Phone: inv.Phone, BusinessName: inv.BusinessName,
+			Sector: inv.Sector, Region: inv.Region, Gender: inv.Gender, InvitedAt: &inv.InvitedAt, Courses: []RosterCourse{}}
 		roster = append(roster, entry)
 	}
 	return roster, nil

@@ -25,6 +25,15 @@ type FinalQuizzes interface {
 	FinalQuizID(ctx context.Context, courseID string) (quizID string, ok bool, err error)
 }
 
+// Certifier issues the certificate of a completed enrollment and returns
+// its code; *certificates.Service satisfies it. It must be idempotent: the
+// store calls it on completion and again on every later touch of a
+// completed enrollment that has no code recorded yet (a replayed event,
+// the next request, a read), which repairs a crash between the two writes.
+type Certifier interface {
+	Certify(ctx context.Context, c lontar.Completion) (code string, err error)
+}
+
 // Enrollment is one learner's progress in one course, stored in the
 // enrollments collection with _id "<user>:<course>" so every read and write
 // is one lookup by _id (only _id equality is fast on the embedded store; see the README).

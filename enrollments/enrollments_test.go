@@ -1,6 +1,8 @@
 package enrollments_test
 
 import (
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"context"
 	"net/http"
 	"net/url"
@@ -294,5 +296,50 @@ func TestLessonIDsThatLookLikePaths(t *testing.T) {
 		if _, ok := e.CompletedLessons[l]; !ok {
 			t.Errorf("%q missing from %v", l, e.CompletedLessons)
 		}
+	}
+}
+
+// A crash after a passing final was counted but before the course was
+// marked complete: replaying the attempt completes it, or the certificate
+// would be blocked forever.
+func TestReplayedPassingFinalCompletesTheCourse(t *testing.T) {
+	f := newFixture(t)
+	ctx := mongotest.Context(t)
+	course := f.MustCourse(t, "buku", "inst-a", "l1")
+	f.SetFinal(t, course.ID, "final")
+	user, token := f.Learner(t)
+	f.Enroll(t, token, course.ID)
+	f.Complete(t, token, course.ID, "l1")
+	at := time.Now().UTC().Truncate(time.Millisecond)
+	// What the first try wrote before the kill: the attempt counted and
+	// passed, completed_at not yet set.
+	_, err := f.Env.DB.Collection("enrollments").UpdateOne(ctx, bson.M{"_id": user + ":" + course.ID}, bson.M{
+		"$addToSet": bson.M{"applied_attempts": "a1"},
+		"$set": bson.M{"quiz_results.final": bson.M{"quiz_id": "final", "kind": "final", "attempts": 1,
+			"best_score": 90, "first_score": 90, "last_score": 90, "passed": true, "updated_at": at},
+			"quiz_passed_at.final": at},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	completed := func() bool {
+		t.Helper()
+		n, err := f.Env.DB.Collection("enrollments").CountDocuments(ctx,
+			bson.M{"_id": user + ":" + course.ID, "completed_at": bson.M{"$exists": true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n == 1
+	}
+	if completed() {
+		t.Fatal("the simulated crash completed the course")
+	}
+	res, err := f.Enrollments.RecordQuizAttempt(ctx, user, lontar.QuizAttempt{AttemptID: "a1", QuizID: "final",
+		CourseID: course.ID, Kind: "final", Score: 90, Passed: true, At: at})
+	if err != nil || res.Attempts != 1 {
+		t.Fatalf("replay: %+v %v", res, err)
+	}
+	if !completed() {
+		t.Fatal("the replay did not complete the course")
 	}
 }

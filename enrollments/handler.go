@@ -68,11 +68,7 @@ func (h *Handler) enroll(c *fiber.Ctx) error {
 	if created {
 		status = fiber.StatusCreated
 	}
-	v, err := h.store.View(c.UserContext(), e, lang, all)
-	if err != nil {
-		return err
-	}
-	return c.Status(status).JSON(v)
+	return h.render(c, status, e, lang, all)
 }
 
 func (h *Handler) completeLesson(c *fiber.Ctx) error {
@@ -88,11 +84,7 @@ func (h *Handler) completeLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.store.View(c.UserContext(), e, lang, all)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
+	return h.render(c, fiber.StatusOK, e, lang, all)
 }
 
 func (h *Handler) myEnrollments(c *fiber.Ctx) error {
@@ -132,11 +124,7 @@ func (h *Handler) myEnrollment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.store.View(c.UserContext(), e, lang, all)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
+	return h.render(c, fiber.StatusOK, e, lang, all)
 }
 
 func (h *Handler) sync(c *fiber.Ctx) error {
@@ -181,4 +169,13 @@ func pathParam(c *fiber.Ctx, name string) string {
 		return u
 	}
 	return v
+}
+
+// render answers with the enrollment as its learner reads it.
+func (h *Handler) render(c *fiber.Ctx, status int, e *Enrollment, lang lontar.Lang, all bool) error {
+	v, err := h.store.View(c.UserContext(), e, lang, all)
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(v)
 }

@@ -37,19 +37,22 @@ type Store struct {
 	catalog     *courses.Catalog
 	people      People
 	finals      FinalQuizzes
+	certifier   Certifier
 }
 
 // NewStore returns a store over db that measures progress against the
 // catalogue's published courses. people may be nil (enrollments then carry
 // no learner snapshot beyond the user id); finals may be nil (a course is
-// then complete when every lesson is done).
-func NewStore(db *mongo.Database, catalog *courses.Catalog, people People, finals FinalQuizzes) *Store {
+// then complete when every lesson is done); certifier may be nil (no
+// certificates are issued).
+func NewStore(db *mongo.Database, catalog *courses.Catalog, people People, finals FinalQuizzes, certifier Certifier) *Store {
 	return &Store{
 		enrollments: db.Collection("enrollments"),
 		userCourses: db.Collection("user_courses"),
 		catalog:     catalog,
 		people:      people,
 		finals:      finals,
+		certifier:   certifier,
 	}
 }
 
@@ -137,6 +140,56 @@ func (s *Store) EnrollPerson(ctx context.Context, p lontar.Person, course *cours
 		return nil, false, fmt.Errorf("enrollments: enrollment %s vanished", id)
 	}
 	return e, false, err
+}
+
+// EnrollMany enrolls people (the accounts an import just created) in each
+// course, as members of the cohort, in bulk: one insert of their per-user
+// indexes and one of the enrollments per course, instead of two writes per
+// person and course. Anyone the bulk inserts could not take (enrolled
+// already, as when an interrupted import runs again) goes through
+// EnrollPerson, so the end state is the same as enrolling one by one.
+func (s *Store) EnrollMany(ctx context.Context, people []lontar.Person, list []*courses.Course, cohortID string) error {
+	if len(people) == 0 || len(list) == 0 {
+		return nil
+	}
+	courseIDs := make([]string, len(list))
+	for i, c := range list {
+		courseIDs[i] = c.ID
+	}
+	// The per-user indexes first, as in EnrollPerson.
+	index := make([]any, len(people))
+	for i, p := range people {
+		index[i] = bson.M{"_id": p.UserID, "course_ids": courseIDs}
+	}
+	failed, err := database.InsertNew(ctx, s.userCourses, index)
+	if err != nil {
+		return fmt.Errorf("enrollments: index enrollments: %w", err)
+	}
+	for _, i := range failed {
+		_, err := s.userCourses.UpdateOne(ctx, bson.M{"_id": people[i].UserID},
+			bson.M{"$addToSet": bson.M{"course_ids": bson.M{"$each": courseIDs}}}, options.UpdateOne().SetUpsert(true))
+		if err != nil {
+			return fmt.Errorf("enrollments: index enrollments of %s: %w", people[i].UserID, err)
+		}
+	}
+	now := database.Now()
+	for _, course := range list {
+		docs := make([]any, len(people))
+		for i, p := range people {
+			docs[i] = &Enrollment{ID: enrollmentID(p.UserID, course.ID), UserID: p.UserID, CourseID: course.ID,
+				Version: course.Version, Learner: learnerOf(p), CohortIDs: []string{cohortID}, CreatedAt: now, UpdatedAt: now}
+		}
+		failed, err := database.InsertNew(ctx, s.enrollments, docs)
+		if err != nil {
+			return fmt.Errorf("enrollments: enroll in %s: %w", course.ID, err)
+		}
+		for _, i := range failed {
+			if _, _, err := s.EnrollPerson(ctx, people[i], course, cohortID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Enrollment returns the user's enrollment in the course, or not_found.
@@ -296,15 +349,13 @@ func (s *Store) RecordQuizAttempt(ctx context.Context, userID string, a lontar.Q
 		if lontar.IsCode(err, lontar.ENotFound) {
 			return lontar.QuizResult{}, errNotEnrolled
 		}
-		if err != nil {
-			return lontar.QuizResult{}, err
-		}
-		return e.QuizResults[a.QuizID], nil
 	}
 	if err != nil {
 		return lontar.QuizResult{}, err
 	}
-	if a.Passed {
+	// A pass may complete the course; any attempt, a replay included,
+	// finishes a completion whose certificate is not recorded yet.
+	if a.Passed || e.CompletedAt != nil && e.CertificateCode == "" {
 		course, err := s.catalog.Get(ctx, a.CourseID)
 		if err == nil {
 			err = s.maybeComplete(ctx, e, course)
@@ -329,15 +380,25 @@ func (s *Store) SetCertificateCode(ctx context.Context, userID, courseID, code s
 	return nil
 }
 
-// maybeComplete sets completed_at, once, when every lesson of the course's
+// maybeComplete completes the enrollment when its course's rule is met,
+// then has its certificate issued and recorded. Both steps are guarded
+// and idempotent, so it is called on every touch: a crash after the first
+// is finished by the next call.
+func (s *Store) maybeComplete(ctx context.Context, e *Enrollment, course *courses.Course) error {
+	if e.CompletedAt == nil {
+		if err := s.complete(ctx, e, course); err != nil || e.CompletedAt == nil {
+			return err
+		}
+	}
+	return s.certify(ctx, e, course)
+}
+
+// complete sets completed_at, once, when every lesson of the course's
 // current version is done and its final quiz (if any) is passed. The time
 // is when that happened (the latest of those completions), not when the
 // server heard of it, so offline progress keeps its dates. The update is
 // guarded by completed_at not existing: concurrent callers set it once.
-func (s *Store) maybeComplete(ctx context.Context, e *Enrollment, course *courses.Course) error {
-	if e.CompletedAt != nil {
-		return nil
-	}
+func (s *Store) complete(ctx context.Context, e *Enrollment, course *courses.Course) error {
 	ids := course.LessonIDs()
 	if len(ids) == 0 {
 		return nil
@@ -381,6 +442,49 @@ func (s *Store) maybeComplete(ctx context.Context, e *Enrollment, course *course
 		return err
 	}
 	e.CompletedAt = fresh.CompletedAt
+	return nil
+}
+
+// certify asks the certifier for the certificate of the completed
+// enrollment and records its code; nothing to do once a code is recorded.
+func (s *Store) certify(ctx context.Context, e *Enrollment, course *courses.Course) error {
+	if s.certifier == nil || e.CompletedAt == nil || e.CertificateCode != "" {
+		return nil
+	}
+	c := lontar.Completion{
+		UserID: e.UserID, CourseID: e.CourseID, LearnerName: e.Learner.Name,
+		CourseTitle: course.Title, CourseSummary: course.Summary, Institution: course.Institution,
+		CompletedAt: *e.CompletedAt, CohortIDs: e.CohortIDs,
+	}
+	for _, m := range course.Modules {
+		for _, l := range m.Lessons {
+			c.Minutes += l.EstMinutes
+		}
+	}
+	if s.finals != nil {
+		quizID, ok, err := s.finals.FinalQuizID(ctx, course.ID)
+		if err != nil {
+			return fmt.Errorf("enrollments: final quiz of %s: %w", course.ID, err)
+		}
+		if r, done := e.QuizResults[quizID]; ok && done {
+			c.FinalScore = &r.BestScore
+		}
+	}
+	// The name as the learner spells it now (they may have corrected it
+	// since enrolling), else the snapshot taken at enrollment.
+	if s.people != nil {
+		if p, err := s.person(ctx, e.UserID); err == nil && p.Name != "" {
+			c.LearnerName = p.Name
+		}
+	}
+	code, err := s.certifier.Certify(ctx, c)
+	if err != nil {
+		return fmt.Errorf("enrollments: certify %s: %w", e.ID, err)
+	}
+	if err := s.SetCertificateCode(ctx, e.UserID, e.CourseID, code); err != nil {
+		return err
+	}
+	e.CertificateCode = code
 	return nil
 }
 

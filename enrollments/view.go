@@ -32,8 +32,10 @@ type EnrollmentView struct {
 
 // View measures the enrollment against the current published course.
 // When that shows the course complete but completed_at is not set yet (a
-// new version removed the last lesson left), it is set now, guarded: a
-// read that writes, so a failing write fails the read.
+// new version removed the last lesson left), it is set now, guarded; a
+// completed enrollment without a certificate code gets its certificate
+// (the repair of a crash between the two). A read that writes, so a
+// failing write fails the read.
 func (s *Store) View(ctx context.Context, e *Enrollment, lang lontar.Lang, all bool) (EnrollmentView, error) {
 	course, err := s.catalog.Get(ctx, e.CourseID)
 	switch {
@@ -43,7 +45,7 @@ func (s *Store) View(ctx context.Context, e *Enrollment, lang lontar.Lang, all b
 		return EnrollmentView{}, err
 	}
 	p := e.ProgressIn(course)
-	if course != nil && p.Percent == 100 && e.CompletedAt == nil {
+	if course != nil && (p.Percent == 100 && e.CompletedAt == nil || e.CompletedAt != nil && e.CertificateCode == "") {
 		if err := s.maybeComplete(ctx, e, course); err != nil {
 			return EnrollmentView{}, err
 		}

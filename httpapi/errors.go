@@ -19,6 +19,7 @@ var statusOf = map[string]int{
 	lontar.ETooLarge:        fiber.StatusRequestEntityTooLarge,
 	lontar.EInvalid:         fiber.StatusUnprocessableEntity,
 	lontar.ERateLimited:     fiber.StatusTooManyRequests,
+	lontar.EUnavailable:     fiber.StatusServiceUnavailable,
 	lontar.EInternal:        fiber.StatusInternalServerError,
 }
 
@@ -66,6 +67,16 @@ func ErrorHandler(logger *slog.Logger) fiber.ErrorHandler {
 				"method", c.Method(), "path", c.Path(), "err", err)
 			e = errInternal
 		}
+		if e.Code == lontar.EUnavailable {
+			// The app retries; operators must see why.
+			logger.Warn("store unavailable", "request_id", c.GetRespHeader(fiber.HeaderXRequestID),
+				"method", c.Method(), "path", c.Path(), "err", err)
+			if e.RetryAfter == 0 {
+				c.Set(fiber.HeaderRetryAfter, "5")
+			}
+		}
+		// Also on errors met before any middleware ran (a body too large).
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		status, ok := statusOf[e.Code]
 		if !ok {
 			status = fiber.StatusInternalServerError

@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
@@ -58,6 +60,11 @@ func NewApp(o Options) *fiber.App {
 		TrustedProxies:          o.TrustedProxies,
 		ProxyHeader:             proxyHeader,
 	})
+	app.Use(func(c *fiber.Ctx) error {
+		// No browser may guess a JSON or CSV answer to be HTML or script.
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+		return c.Next()
+	})
 	app.Use(requestid.New())
 	app.Use(recover.New())
 	app.Use(authenticate(o.Verifier))
@@ -72,12 +79,11 @@ func authenticate(v Verifier) fiber.Handler {
 		if v == nil {
 			return c.Next()
 		}
-		h := c.Get(fiber.HeaderAuthorization)
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || token == "" {
+		token, ok := bearer(c.Get(fiber.HeaderAuthorization))
+		if !ok {
 			return c.Next()
 		}
-		caller, err := v.Verify(strings.TrimSpace(token))
+		caller, err := v.Verify(token)
 		if err != nil {
 			// An invalid token on a protected route must say so, not fall
 			// through to a confusing 403.
@@ -86,6 +92,17 @@ func authenticate(v Verifier) fiber.Handler {
 		c.SetUserContext(lontar.NewContext(c.UserContext(), caller))
 		return c.Next()
 	}
+}
+
+// bearer returns the token of an Authorization header using the Bearer
+// scheme, whose name is case-insensitive (RFC 7235).
+func bearer(h string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
 }
 
 // ErrBadLang rejects a ?lang other than id, en or all.
@@ -152,17 +169,50 @@ func DecodeJSON(c *fiber.Ctx, v any) error {
 		return lontar.NewError(lontar.EBadRequest,
 			"Kirim data sebagai application/json.", "Send the data as application/json.")
 	}
-	if err := json.Unmarshal(c.Body(), v); err != nil {
+	body := c.Body()
+	if !utf8.Valid(body) {
+		// Go's decoder would quietly store U+FFFD instead.
+		return errNotUTF8
+	}
+	if err := json.Unmarshal(body, v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			id, en := kindInWords(typeErr.Type)
 			return lontar.FieldErrors(map[string]lontar.Text{typeErr.Field: {
-				ID: "Jenis isian salah (harus " + typeErr.Type.String() + ").",
-				EN: "Wrong type (must be " + typeErr.Type.String() + ").",
+				ID: "Jenis isian salah: harus " + id + ".",
+				EN: "Wrong kind of value: must be " + en + ".",
 			}})
 		}
 		return ErrBadJSON
 	}
 	return nil
+}
+
+var errNotUTF8 = lontar.NewError(lontar.EBadRequest,
+	"Isi permintaan harus teks UTF-8 yang benar.", "The request body must be valid UTF-8 text.")
+
+// kindInWords says what kind of JSON value a Go type takes, for people:
+// error messages never show Go types.
+func kindInWords(t reflect.Type) (id, en string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "teks dalam tanda petik", "text in quotes"
+	case reflect.Bool:
+		return "true atau false", "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "bilangan bulat", "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "angka", "a number"
+	case reflect.Slice, reflect.Array:
+		return "daftar dalam [ ]", "a list in [ ]"
+	case reflect.Map, reflect.Struct:
+		return "objek dalam { }", "an object in { }"
+	}
+	return "nilai lain", "another kind of value"
 }
 
 // Authorize returns the request's caller if it has one of roles: unauthenticated

@@ -3,6 +3,7 @@ package quizzes
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"unicode"
@@ -29,6 +30,9 @@ type Graded struct {
 	Results []Result `json:"results"`
 }
 
+// MaxAnswerBytes bounds one answer as sent (it is stored with the attempt).
+const MaxAnswerBytes = 2000
+
 // Grade scores answers (question id → JSON answer) against the quiz. A
 // question left out scores 0. An unknown question id, or an answer of the
 // wrong type or naming a choice that does not exist, is a
@@ -40,19 +44,25 @@ func Grade(qz *Quiz, answers map[string]json.RawMessage) (Graded, error) {
 	for i := range qz.Questions {
 		byID[qz.Questions[i].ID] = &qz.Questions[i]
 	}
-	for id := range answers {
-		if _, ok := byID[id]; !ok {
+	for id, raw := range answers {
+		switch _, ok := byID[id]; {
+		case !ok:
 			bad["answers."+id] = lontar.T("Soal ini tidak ada di kuis.", "No such question in this quiz.")
+		case len(raw) > MaxAnswerBytes:
+			bad["answers."+id] = lontar.T(fmt.Sprintf("Jawaban maksimal %d byte.", MaxAnswerBytes),
+				fmt.Sprintf("An answer is at most %d bytes.", MaxAnswerBytes))
 		}
 	}
 	var g Graded
 	var total, earned float64
+	answered := false
 	for i := range qz.Questions {
 		q := &qz.Questions[i]
 		r := Result{QuestionID: q.ID, Points: q.Points, General: q.Feedback}
 		raw, ok := answers[q.ID]
-		if ok && !isNull(raw) {
+		if ok && !isNull(raw) && len(raw) <= MaxAnswerBytes {
 			r.Answered = true
+			answered = answered || !isBlank(raw)
 			frac, fb, err := gradeOne(q, raw)
 			if err != nil {
 				bad["answers."+q.ID] = *err
@@ -66,6 +76,10 @@ func Grade(qz *Quiz, answers map[string]json.RawMessage) (Graded, error) {
 		earned += q.Points * r.Fraction
 		g.Results = append(g.Results, r)
 	}
+	if !answered && len(bad) == 0 {
+		// An empty form is a slip, not an attempt: it must not use one up.
+		bad["answers"] = lontar.T("Jawab minimal satu soal sebelum mengirim.", "Answer at least one question before sending.")
+	}
 	if len(bad) > 0 {
 		return Graded{}, lontar.FieldErrors(bad)
 	}
@@ -74,6 +88,15 @@ func Grade(qz *Quiz, answers map[string]json.RawMessage) (Graded, error) {
 	}
 	g.Passed = g.Score >= qz.PassMark
 	return g, nil
+}
+
+// isBlank reports an answer that says nothing: null, "", [] or {}.
+func isBlank(raw json.RawMessage) bool {
+	switch string(bytes.Join(bytes.Fields(raw), nil)) {
+	case "", "null", `""`, "[]", "{}":
+		return true
+	}
+	return false
 }
 
 func isNull(raw json.RawMessage) bool {

@@ -71,7 +71,13 @@ func TestGradeEachType(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g, err := quizzes.Grade(qz, map[string]json.RawMessage{tt.question: json.RawMessage(tt.answer)})
+			// One other question answered: a form with no answer at all is
+			// refused (TestGradeRefusesBlankForm).
+			answers := map[string]json.RawMessage{"tf": json.RawMessage(`true`), tt.question: json.RawMessage(tt.answer)}
+			if tt.question == "tf" {
+				answers["num"] = json.RawMessage(`1`)
+			}
+			g, err := quizzes.Grade(qz, answers)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,6 +94,21 @@ func TestGradeEachType(t *testing.T) {
 				t.Fatalf("correct = %v", r.Correct)
 			}
 		})
+	}
+}
+
+func TestGradeRefusesBlankForm(t *testing.T) {
+	qz := mustQuiz(t, gradingQuiz)
+	for _, answers := range []string{`null`, `{}`, `{"single":null}`, `{"short":"","multi":[]}`} {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(answers), &m); err != nil {
+			t.Fatal(err)
+		}
+		_, err := quizzes.Grade(qz, m)
+		var e *lontar.Error
+		if !errorsAs(err, &e) || e.Fields["answers"].ID == "" {
+			t.Errorf("%s: %v", answers, err)
+		}
 	}
 }
 

@@ -40,7 +40,7 @@ func newEnv(t *testing.T) *env {
 	courseStore, catalog, publish := coursetest.NewCatalog(e.DB)
 	c1 := publish(t, coursetest.Course("c1", "poltek", "l1,l2"))
 	publish(t, coursetest.Course("c2", "undana", "l1"))
-	enr := enrollments.NewStore(e.DB, catalog, nil, store)
+	enr := enrollments.NewStore(e.DB, catalog, nil, store, nil)
 	ctx := context.Background()
 	for _, ensure := range []func(context.Context) error{store.EnsureIndexes, enr.EnsureIndexes} {
 		if err := ensure(ctx); err != nil {
@@ -391,5 +391,152 @@ func TestSeedIsIdempotent(t *testing.T) {
 			}
 		}
 		t.Logf("%s: final %s has %d questions", course, id, len(q.Questions))
+	}
+}
+
+func TestBlankAttemptIsRefusedAndCostsNothing(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t)
+	for _, body := range []string{`null`, `{}`, `{"answers":null}`, `{"answers":{}}`,
+		`{"answers":{"q1":null,"q2":null}}`, `{"answers":{"q3":"","q5":[]}}`} {
+		r := e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, body)
+		if r.Status != 422 || !strings.Contains(string(r.Body), `"answers"`) {
+			t.Errorf("%s: %d %s", body, r.Status, r.Body)
+		}
+	}
+	r := e.Do(t, "GET", "/api/v1/quizzes/hpp-quiz", e.learner, nil)
+	var v struct {
+		AttemptsUsed int `json:"attempts_used"`
+	}
+	r.JSON(t, &v)
+	if v.AttemptsUsed != 0 || e.result(t, "hpp-quiz").Attempts != 0 {
+		t.Fatalf("blank submissions used %d attempts: %s", v.AttemptsUsed, r.Body)
+	}
+}
+
+// crashingEnrollments is the real enrollments store, except that the
+// next RecordQuizAttempt fails as a process killed before it would.
+type crashingEnrollments struct {
+	*enrollments.Store
+	crash bool
+}
+
+func (c *crashingEnrollments) RecordQuizAttempt(ctx context.Context, userID string, a lontar.QuizAttempt) (lontar.QuizResult, error) {
+	if c.crash {
+		c.crash = false
+		return lontar.QuizResult{}, fmt.Errorf("killed before recording")
+	}
+	return c.Store.RecordQuizAttempt(ctx, userID, a)
+}
+
+// A crash between saving an attempt and recording it in the enrollment:
+// the same attempt sent again, online or through sync, finishes the job.
+func TestReplayedAttemptFinishesWhatACrashLeftUndone(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t)
+	courseStore, _, _ := coursetest.NewCatalog(e.DB)
+	crashing := &crashingEnrollments{Store: e.enr}
+	svc := quizzes.NewService(e.store, courseStore, crashing)
+	app := apitest.New(t) // the same stores, through the crashing service
+	app.DB = e.DB
+	quizzes.NewHandler(svc).Register(app.API())
+	learner := app.Token(t, lontar.Caller{UserID: "L1", Role: lontar.RoleLearner})
+
+	const id = "0a1b2c3d-1111-4222-8333-444455556666"
+	body := `{"attempt_id":"` + id + `","answers":{"q1":"a","q2":27500,"q3":"secret_short","q4":true,"q5":["a","b"]}}`
+	crashing.crash = true
+	if r := app.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", learner, body); r.Status != 500 {
+		t.Fatalf("crashed submission: %d %s", r.Status, r.Body)
+	}
+	if res := e.result(t, "hpp-quiz"); res.Attempts != 0 {
+		t.Fatalf("recorded despite the crash: %+v", res)
+	}
+	r := app.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", learner, body)
+	if r.Status != 200 {
+		t.Fatalf("replay: %d %s", r.Status, r.Body)
+	}
+	if res := e.result(t, "hpp-quiz"); res.Attempts != 1 || !res.Passed || res.BestScore != 100 {
+		t.Fatalf("the replay did not record the attempt: %+v", res)
+	}
+
+	// The same through sync.
+	const id2 = "0a1b2c3d-1111-4222-8333-444455556667"
+	ev := lontar.SyncEvent{ID: id2, Type: "quiz_submitted", OccurredAt: time.Now().UTC(),
+		Raw: json.RawMessage(`{"quiz_id":"hpp-quiz","answers":{"q1":"b"}}`)}
+	caller := &lontar.Caller{UserID: "L1", Role: lontar.RoleLearner}
+	crashing.crash = true
+	if err := svc.ApplySync(context.Background(), caller, ev); err == nil {
+		t.Fatal("the crash was not reported")
+	}
+	if err := svc.ApplySync(context.Background(), caller, ev); err != nil {
+		t.Fatal(err)
+	}
+	if res := e.result(t, "hpp-quiz"); res.Attempts != 2 {
+		t.Fatalf("the sync replay did not record the attempt: %+v", res)
+	}
+}
+
+func TestQuizInputIsBounded(t *testing.T) {
+	e := newEnv(t)
+	big := strings.Repeat("Sei babi Kupang. ", 900*1024/17)
+	withQuestion := func(q string) string {
+		return `{"course_id":"c1","kind":"practice","title":{"id":"Kuis"},"questions":[` + q + `]}`
+	}
+	single := func(id, prompt, choiceID string) string {
+		return fmt.Sprintf(`{"id":%q,"type":"single","prompt":{"id":%q},"choices":[{"id":%q,"text":{"id":"Ya"},"correct":true},{"id":"b","text":{"id":"Tidak"}}]}`,
+			id, prompt, choiceID)
+	}
+	for _, tt := range []struct {
+		name, body, field string
+	}{
+		{"900 KB prompt", withQuestion(single("q1", big, "a")), "questions.0.prompt.id"},
+		{"5,000-character question id", withQuestion(single(strings.Repeat("q", 5000), "Apa?", "a")), "questions.0.id"},
+		{"question id with HTML", withQuestion(single(`<img src=x onerror=alert(1)>`, "Apa?", "a")), "questions.0.id"},
+		{"choice id with HTML", withQuestion(single("q1", "Apa?", `"><b>`)), "questions.0.choices.0.id"},
+		{"choice id with a dot", withQuestion(single("q1", "Apa?", "a.b")), "questions.0.choices.0.id"},
+		{"long title", `{"course_id":"c1","kind":"practice","title":{"id":"` + strings.Repeat("j", 201) + `"},"questions":[` + single("q1", "Apa?", "a") + `]}`, "title.id"},
+		{"long choice text", withQuestion(`{"id":"q1","type":"single","prompt":{"id":"Apa?"},"choices":[{"id":"a","text":{"id":"` + strings.Repeat("x", 501) + `"},"correct":true},{"id":"b","text":{"id":"B"}}]}`), "questions.0.choices.0.text.id"},
+		{"long feedback", withQuestion(`{"id":"q1","type":"true_false","prompt":{"id":"Apa?"},"answer":true,"feedback":{"id":"ok","en":"` + strings.Repeat("x", 2001) + `"}}`), "questions.0.feedback.en"},
+		{"long accepted answer", withQuestion(`{"id":"q1","type":"short_answer","prompt":{"id":"Apa?"},"answer":["` + strings.Repeat("x", 501) + `"]}`), "questions.0.answer"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.Do(t, "POST", "/api/v1/quizzes", e.trainer, tt.body)
+			var b struct {
+				Error struct{ Fields map[string]string }
+			}
+			r.JSON(t, &b)
+			if r.Status != 422 || b.Error.Fields[tt.field] == "" {
+				t.Fatalf("%d, want 422 naming %s: %.300s", r.Status, tt.field, r.Body)
+			}
+		})
+	}
+	e.mustCreate(t)
+	r := e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, `{"answers":{"q1":"a","q3":"`+strings.Repeat("x", 3000)+`"}}`)
+	if r.Status != 422 || !strings.Contains(string(r.Body), "answers.q3") {
+		t.Fatalf("a 3 KB answer: %d %.300s", r.Status, r.Body)
+	}
+}
+
+// A crash between inserting a quiz and adding it to its course's index:
+// sending the create again repairs the index (and says the id is taken).
+func TestReplayedCreateFinishesTheCourseIndex(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t)
+	// What a kill between the two writes leaves: the quiz, no index entry.
+	if _, err := e.DB.Collection("course_quizzes").DeleteMany(context.Background(), map[string]any{}); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.Do(t, "GET", "/api/v1/courses/c1/quizzes", e.trainer, nil); r.Status != 200 || strings.Contains(string(r.Body), "hpp-quiz") {
+		t.Fatalf("before the replay: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "POST", "/api/v1/quizzes", e.trainer, quizBody); r.Status != 409 {
+		t.Fatalf("replayed create: %d %s", r.Status, r.Body)
+	}
+	r := e.Do(t, "GET", "/api/v1/courses/c1/quizzes", e.trainer, nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), "hpp-quiz") {
+		t.Fatalf("the course's quizzes after the replay: %d %s", r.Status, r.Body)
+	}
+	if id, ok, err := e.store.FinalQuizID(context.Background(), "c1"); err != nil || !ok || id != "hpp-quiz" {
+		t.Fatalf("final quiz after the replay: %q %v %v", id, ok, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -258,6 +259,40 @@ func (qz *Quiz) Normalize() {
 	}
 }
 
+// Bounds of a quiz's texts, in bytes per language, like the courses'.
+const (
+	MaxTitleBytes    = 200
+	MaxPromptBytes   = 4000
+	MaxFeedbackBytes = 2000
+	MaxChoiceBytes   = 500
+	MaxChoices       = 20
+)
+
+// ItemIDPattern is the one pattern of question and choice ids (and a
+// quiz's module id): short, plain, safe in a URL, a CSS selector and HTML.
+var ItemIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$`)
+
+const (
+	idRuleID = "ID: 1–40 huruf, angka, garis bawah atau tanda hubung, diawali huruf atau angka."
+	idRuleEN = "Id: 1–40 letters, digits, underscores or dashes, starting with a letter or digit."
+)
+
+func tooLong(max int) (string, string) {
+	return fmt.Sprintf("Maksimal %d byte.", max), fmt.Sprintf("At most %d bytes.", max)
+}
+
+// bound reports either language of t longer than max bytes.
+func bound(add func(path, id, en string), path string, t lontar.Text, max int) {
+	if len(t.ID) > max {
+		id, en := tooLong(max)
+		add(path+".id", id, en)
+	}
+	if len(t.EN) > max {
+		id, en := tooLong(max)
+		add(path+".en", id, en)
+	}
+}
+
 // Validate checks what struct tags cannot: ids unique, one correct choice
 // for single, weights that add up for multiple, an answer of the right
 // shape for every type. Messages are keyed by JSON path.
@@ -274,6 +309,10 @@ func (qz *Quiz) Validate() error {
 	if strings.TrimSpace(qz.Title.ID) == "" {
 		add("title.id", "Judul (Bahasa Indonesia) wajib diisi.", "Title (Indonesian) is required.")
 	}
+	bound(add, "title", qz.Title, MaxTitleBytes)
+	if qz.ModuleID != "" && !ItemIDPattern.MatchString(qz.ModuleID) {
+		add("module_id", idRuleID, idRuleEN)
+	}
 	if qz.PassMark < 0 || qz.PassMark > 100 || math.IsNaN(qz.PassMark) {
 		add("pass_mark", "Nilai lulus harus 0–100.", "Pass mark must be 0–100.")
 	}
@@ -289,10 +328,19 @@ func (qz *Quiz) Validate() error {
 	seen := map[string]bool{}
 	for i, q := range qz.Questions {
 		p := fmt.Sprintf("questions.%d", i)
-		if seen[q.ID] {
+		switch {
+		case !ItemIDPattern.MatchString(q.ID):
+			add(p+".id", idRuleID, idRuleEN)
+		case seen[q.ID]:
 			add(p+".id", "ID soal sudah dipakai: "+q.ID, "Duplicate question id: "+q.ID)
 		}
 		seen[q.ID] = true
+		if len(q.Name) > MaxTitleBytes {
+			id, en := tooLong(MaxTitleBytes)
+			add(p+".name", id, en)
+		}
+		bound(add, p+".prompt", q.Prompt, MaxPromptBytes)
+		bound(add, p+".feedback", q.Feedback, MaxFeedbackBytes)
 		if strings.TrimSpace(q.Prompt.ID) == "" {
 			add(p+".prompt.id", "Pertanyaan (Bahasa Indonesia) wajib diisi.", "Prompt (Indonesian) is required.")
 		}
@@ -318,14 +366,23 @@ func validateQuestion(q Question, p string, add func(path, id, en string)) {
 			add(p+".choices", "Minimal dua pilihan.", "At least two choices.")
 			return
 		}
+		if len(q.Choices) > MaxChoices {
+			add(p+".choices", fmt.Sprintf("Maksimal %d pilihan.", MaxChoices), fmt.Sprintf("At most %d choices.", MaxChoices))
+			return
+		}
 		ids := map[string]bool{}
 		correct, positive := 0, 0.0
 		for j, c := range q.Choices {
 			cp := fmt.Sprintf("%s.choices.%d", p, j)
-			if ids[c.ID] {
+			switch {
+			case !ItemIDPattern.MatchString(c.ID):
+				add(cp+".id", idRuleID, idRuleEN)
+			case ids[c.ID]:
 				add(cp+".id", "ID pilihan sudah dipakai: "+c.ID, "Duplicate choice id: "+c.ID)
 			}
 			ids[c.ID] = true
+			bound(add, cp+".text", c.Text, MaxChoiceBytes)
+			bound(add, cp+".feedback", c.Feedback, MaxFeedbackBytes)
 			if strings.TrimSpace(c.Text.ID) == "" {
 				add(cp+".text.id", "Teks pilihan wajib diisi.", "Choice text is required.")
 			}
@@ -362,6 +419,13 @@ func validateQuestion(q Question, p string, add func(path, id, en string)) {
 			if normalizeShort(a) == "" {
 				ok = false
 			}
+			if len(a) > MaxChoiceBytes {
+				id, en := tooLong(MaxChoiceBytes)
+				add(p+".answer", id, en)
+			}
+		}
+		if len(q.Accepted) > MaxChoices {
+			add(p+".answer", fmt.Sprintf("Maksimal %d jawaban yang diterima.", MaxChoices), fmt.Sprintf("At most %d accepted answers.", MaxChoices))
 		}
 		if !ok {
 			add(p+".answer", "Isi minimal satu jawaban yang diterima, tanpa yang kosong.", "Give at least one accepted answer, none empty.")

@@ -324,7 +324,10 @@ func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, s
 		return nil, false, lontar.NewError(lontar.EConflict, "attempt_id ini sudah dipakai untuk kuis lain.",
 			"This attempt_id was already used for another quiz.")
 	default:
-		return prev, false, nil // sent again: the first grading stands
+		// Sent again: the first grading stands, and the replay finishes
+		// what the first try may have left undone (a crash after saving
+		// the attempt, before recording it in the enrollment).
+		return prev, false, s.record(ctx, c.UserID, q, prev)
 	}
 	// Grade before counting: an answer of the wrong type costs no attempt.
 	g, err := Grade(q, sub.Answers)
@@ -348,12 +351,18 @@ func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, s
 	}
 	// Recording is idempotent per attempt id, so a replay after a crash
 	// between saving and recording completes the work.
-	_, err = s.enrollments.RecordQuizAttempt(ctx, c.UserID, lontar.QuizAttempt{AttemptID: a.ID, QuizID: q.ID,
-		CourseID: q.CourseID, Kind: q.Kind, Score: a.Score, Passed: a.Passed, At: a.ClientTime})
-	if err != nil {
+	if err := s.record(ctx, c.UserID, q, a); err != nil {
 		return nil, false, err
 	}
 	return a, fresh, nil
+}
+
+// record reports a saved attempt to the learner's enrollment; the
+// enrollment counts each attempt id once.
+func (s *Service) record(ctx context.Context, userID string, q *Quiz, a *Attempt) error {
+	_, err := s.enrollments.RecordQuizAttempt(ctx, userID, lontar.QuizAttempt{AttemptID: a.ID, QuizID: q.ID,
+		CourseID: q.CourseID, Kind: q.Kind, Score: a.Score, Passed: a.Passed, At: a.ClientTime})
+	return err
 }
 
 // EventQuizSubmitted is the sync event type of a quiz taken offline:

@@ -59,6 +59,13 @@ func (s *Store) Get(ctx context.Context, id string) (*Quiz, error) {
 func (s *Store) Create(ctx context.Context, q *Quiz) error {
 	if _, err := s.quizzes.InsertOne(ctx, q); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
+			// A crash may have come between the insert and the index of
+			// the quiz already there: indexing is idempotent, so finish it.
+			if prev, err := s.Get(ctx, q.ID); err == nil {
+				if err := s.indexQuiz(ctx, prev); err != nil {
+					return err
+				}
+			}
 			return lontar.NewError(lontar.EConflict, "ID kuis sudah dipakai.", "This quiz id is already taken.")
 		}
 		return fmt.Errorf("quizzes: create %s: %w", q.ID, err)

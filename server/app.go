@@ -12,6 +12,7 @@ import (
 
 	"lontar"
 	"lontar/accounts"
+	"lontar/certificates"
 	"lontar/cohorts"
 	"lontar/courses"
 	"lontar/database"
@@ -37,11 +38,21 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	limiter := accounts.NewLimiter(db)
 
 	// Stores are built in dependency order, each given what it needs: the
-	// quiz store needs nothing, enrollments ask it for a course's final quiz.
+	// quiz store needs nothing, enrollments ask it for a course's final quiz
+	// and certificates for the certificate of a completed course;
+	// certificates name the learner's cohort through cohorts.Names, which
+	// needs only the database.
 	quizStore := quizzes.NewStore(db)
 	courseStore := courses.NewStore(db)
 	catalog := courses.NewCatalog(courseStore)
-	enrollmentStore := enrollments.NewStore(db, catalog, users, quizStore)
+	certStore := certificates.NewStore(db)
+	certKeys, err := certificates.LoadKeys(ctx, db, filepath.Join(cfg.DataDir, "keys", "certificates"))
+	if err != nil {
+		return nil, err
+	}
+	certs := certificates.NewService(certStore, certKeys, certificates.Config{
+		PublicURL: cfg.PublicURL, Cohorts: cohorts.NewNames(db)})
+	enrollmentStore := enrollments.NewStore(db, catalog, users, quizStore, certs)
 	cohortStore := cohorts.NewStore(db, catalog, enrollmentStore, users, cfg.PublicURL)
 	quizService := quizzes.NewService(quizStore, courseStore, enrollmentStore)
 	// Every event type POST /sync accepts, and what applies it.
@@ -61,7 +72,7 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 
 	for _, ensure := range []func(context.Context) error{
 		users.EnsureIndexes, limiter.EnsureIndexes, courseStore.EnsureIndexes, enrollmentStore.EnsureIndexes,
-		cohortStore.EnsureIndexes, syncer.EnsureIndexes, quizStore.EnsureIndexes,
+		cohortStore.EnsureIndexes, syncer.EnsureIndexes, quizStore.EnsureIndexes, certStore.EnsureIndexes,
 	} {
 		if err := ensure(ctx); err != nil {
 			return nil, fmt.Errorf("ensure indexes: %w", err)
@@ -105,8 +116,12 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	accounts.NewHandler(users, tokens, limiter).Register(api)
 	courses.NewHandler(courseStore, catalog).Register(api)
 	enrollments.NewHandler(enrollmentStore, syncer).Register(api)
-	cohorts.NewHandler(cohortStore, enrollmentStore, users).Register(api)
+	cohorts.NewHandler(cohortStore, enrollmentStore, users, users).Register(api)
 	quizzes.NewHandler(quizService).Register(api)
+	certHandler := certificates.NewHandler(certs)
+	certHandler.Register(api)
+	certHandler.RegisterPublic(app)
+	certificates.NewCohortHandler(certs, cohortRosters{cohorts: cohortStore, catalog: catalog, finals: quizStore}).Register(api)
 
 	app.Get("/api/openapi.json", openAPIHandler())
 	// A mistyped API path gets a JSON 404, never the web app.

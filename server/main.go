@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"lontar/database"
+	"lontar/httpapi"
 )
 
 func main() {
@@ -73,7 +74,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	}
 
 	served := make(chan error, 1)
-	go func() { served <- app.Listener(ln) }()
+	go func() { served <- app.Listener(httpapi.Listener(ln)) }()
 	logger.Info("listening on "+listenURL, "store", storeKind(conn), "ready_after", time.Since(started).Round(time.Millisecond).String())
 
 	select {

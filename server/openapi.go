@@ -25,14 +25,15 @@ var apiRoutes = []route{
 	{"GET", "/api/v1/settings", "app", "This deployment's home region and data price per GB (Rupiah)", "", "", 200},
 	{"GET", "/api/v1/regions", "accounts", "NTT kabupaten/kota and Kupang kecamatan with BPS codes; ?parent= filters", "", "", 200},
 	{"POST", "/api/v1/auth/register", "accounts", "Register a learner → {user, access_token, refresh_token}", "", "{phone, name, password, profile:{business_name, sector, region, gender, birth_year, nib}}", 201},
-	{"POST", "/api/v1/auth/login", "accounts", "Log in; limited per phone and per client address (429 with Retry-After)", "", "{phone, password}", 200},
-	{"POST", "/api/v1/auth/refresh", "accounts", "Rotate a refresh token; reusing one revokes the chain", "", "{refresh_token}", 200},
+	{"POST", "/api/v1/auth/login", "accounts", "Log in; per phone and address a growing delay after 3 failures and a lock after 10 an hour, a per-phone ceiling for unknown addresses (429 with Retry-After)", "", "{phone, password}", 200},
+	{"POST", "/api/v1/auth/refresh", "accounts", "Rotate a refresh token; reusing one revokes the chain; 401 only for a missing or spent token, 503 when the store fails (retry)", "", "{refresh_token}", 200},
 	{"POST", "/api/v1/auth/logout", "accounts", "Revoke the session of a refresh token", "", "{refresh_token}", 204},
-	{"POST", "/api/v1/auth/activate", "accounts", "Set the password of a participant a trainer imported, with the one-time activation code", "", "{phone, code, password}", 200},
+	{"POST", "/api/v1/auth/activate", "accounts", "Set a password with a one-time code: activation (participants a trainer imported) or reset (a forgotten password; ends the other sessions)", "", "{phone, code, password}", 200},
 	{"GET", "/api/v1/me", "accounts", "The caller's user", "any", "", 200},
 	{"PATCH", "/api/v1/me", "accounts", "Update the caller's name and profile", "any", "{name?, profile?}", 200},
 	{"POST", "/api/v1/users", "accounts", "Create a user with a role", "admin", "{phone, name, password, role, institution, scope}", 201},
 	{"GET", "/api/v1/users/:id", "accounts", "One user", "admin", "", 200},
+	{"POST", "/api/v1/users/:id/code", "accounts", "Issue a new one-time code → {user_id, kind: activation|reset, code, expires_at}; the previous code stops working", "admin", "", 201},
 
 	{"GET", "/api/v1/courses", "courses", "Published courses (from memory; ETag)", "", "", 200},
 	{"POST", "/api/v1/courses", "courses", "Create a draft course", "trainer, admin", "{title, summary, topic, level, modules:[{title, lessons:[{title, body, est_minutes}]}]}", 201},
@@ -53,8 +54,13 @@ var apiRoutes = []route{
 	{"GET", "/api/v1/cohorts/:id", "cohorts", "One cohort", "trainer, admin", "", 200},
 	{"GET", "/api/v1/join/:code", "cohorts", "What a join link invites to: the class, its dates and course titles (nothing about its people)", "", "", 200},
 	{"POST", "/api/v1/cohorts/join", "cohorts", "Join a cohort by code and enroll in its courses", "learner", "{code}", 200},
-	{"GET", "/api/v1/cohorts/:id/roster", "cohorts", "Participants with their progress per course", "trainer, admin", "", 200},
-	{"POST", "/api/v1/cohorts/:id/participants/import", "cohorts", "Register participants from CSV (name, phone, business_name, sector, region)", "trainer, admin", "text/csv", 200},
+	{"GET", "/api/v1/cohorts/:id/roster", "cohorts", "Participants with their progress per course (status member), and invited accounts with only what the import file said (status invited, no user_id)", "trainer, admin", "", 200},
+	{"GET", "/api/v1/cohorts/:id/roster.csv", "cohorts", "The roster as CSV (UTF-8 with BOM); formula-like cells are neutralised", "trainer, admin", "", 200},
+	{"POST", "/api/v1/cohorts/:id/participants/import", "cohorts", "Import participants from CSV (name, phone, business_name, sector, region, gender?): a new phone → created with an activation code; an existing learner → invited (nothing about the account returned); staff → skipped; → {results:[{row, phone, name, status, user_id?, activation_code?, error?}], created, enrolled, invited, skipped, errors}", "trainer, admin", "text/csv", 200},
+	{"POST", "/api/v1/cohorts/:id/participants/:user_id/code", "cohorts", "Issue a participant of the cohort a new one-time code → {user_id, kind: activation|reset, code, expires_at}; the previous code stops working; learners only", "trainer, admin", "", 201},
+	{"GET", "/api/v1/me/invitations", "cohorts", "The caller's pending invitations from imports → [{cohort_id, cohort_name, institution, starts_on, ends_on, courses:[{id, title}], invited_at}]", "any", "", 200},
+	{"POST", "/api/v1/me/invitations/:cohort_id/accept", "cohorts", "Accept an invitation: join the cohort and enroll in its courses → {cohort, enrollments}; idempotent", "any", "", 200},
+	{"POST", "/api/v1/me/invitations/:cohort_id/decline", "cohorts", "Decline an invitation; the roster stops showing the person", "any", "", 204},
 
 	{"POST", "/api/v1/quizzes", "quizzes", "Create a quiz for a course", "trainer, admin", "{course_id, module_id, kind, title, pass_mark, max_attempts, shuffle, questions}", 201},
 	{"POST", "/api/v1/quizzes/import", "quizzes", "Import a GIFT file (?format=gift&course_id=&kind=&title=&pass_mark=&max_attempts=)", "trainer, admin", "text/plain GIFT", 201},
@@ -64,6 +70,16 @@ var apiRoutes = []route{
 	{"POST", "/api/v1/quizzes/:id/attempts", "quizzes", "Submit an attempt; graded on the server", "learner", "{attempt_id?, answers:{question_id: answer}}", 201},
 	{"GET", "/api/v1/quizzes/:id/attempts", "quizzes", "The caller's attempts", "any", "", 200},
 	{"GET", "/api/v1/courses/:id/quizzes", "quizzes", "A course's quizzes", "any", "", 200},
+
+	{"GET", "/api/v1/me/certificates", "certificates", "The caller's certificates (valid and revoked)", "any", "", 200},
+	{"GET", "/api/v1/certificates/:code", "certificates", "Verify a certificate: {code, status: valid|revoked, learner_name, course_title, institution, hours, issued_at, revoked_at, revoked_reason, …}; a mistyped code → 422, an unknown one → 404", "", "", 200},
+	{"GET", "/api/v1/certificates/:code/pdf", "certificates", "The certificate as a PDF (A4 landscape, QR code to /verify/{code}; ETag; ?download=1 for an attachment)", "", "", 200},
+	{"GET", "/api/v1/certificates/:code/credential", "certificates", "Open Badges 3.0 OpenBadgeCredential as a VC-JWT (application/vc+jwt, EdDSA; keys at /.well-known/jwks.json)", "", "", 200},
+	{"GET", "/api/v1/certificates/:code/revocations", "certificates", "The 1EdTech revocation list the credential's credentialStatus names", "", "", 200},
+	{"POST", "/api/v1/certificates/:code/revoke", "certificates", "Revoke with a reason (the issuing institution's trainers, admin); 409 if revoked already", "trainer, admin", "{reason}", 200},
+	{"GET", "/api/v1/issuers/:institution", "certificates", "The issuer's Open Badges Profile named by credentials", "", "", 200},
+	{"GET", "/api/v1/cohorts/:id/certificates", "certificates", "A cohort's certificates: issued, pending with what is missing (lessons, final quiz), revoked", "trainer, admin", "", 200},
+	{"POST", "/api/v1/signing-keys/rotate", "certificates", "Start signing with a new Ed25519 key; old keys stay published", "admin", "", 201},
 }
 
 var paramRe = regexp.MustCompile(`:([a-z_]+)`)
@@ -118,7 +134,7 @@ func openAPIDocument() ([]byte, error) {
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
 			"schemas": map[string]any{"Error": map[string]any{"type": "object", "properties": map[string]any{
 				"error": map[string]any{"type": "object", "required": []string{"code", "message"}, "properties": map[string]any{
-					"code":    map[string]any{"type": "string", "enum": []string{"bad_request", "unauthenticated", "forbidden", "not_found", "conflict", "too_large", "validation_failed", "rate_limited", "internal"}},
+					"code":    map[string]any{"type": "string", "enum": []string{"bad_request", "unauthenticated", "forbidden", "not_found", "conflict", "too_large", "validation_failed", "rate_limited", "unavailable", "internal"}},
 					"message": map[string]any{"type": "string"},
 					"fields":  map[string]any{"type": "object", "additionalProperties": map[string]string{"type": "string"}},
 				}}}}},

@@ -159,21 +159,29 @@ async function homeView() {
   const invitations = await api.get('/me/invitations').catch(() => []);
   page(
     h('h1', {}, t('my_courses')),
-    (invitations || []).length ? h('section', { class: 'card invitations' }, h('h2', {}, t('invitations')),
-      invitations.map((inv) => h('div', { class: 'invitation' }, h('strong', {}, inv.cohort_name),
-        h('button', { type: 'button', class: 'primary', onclick: async (e) => {
-          e.target.disabled = true;
-          try {
-            await api.post(`/me/invitations/${encodeURIComponent(inv.cohort_id)}/accept`);
-            notice(t('joined', { name: inv.cohort_name }));
-            rerender();
-          } catch (err) { e.target.disabled = false; alert(message(err)); }
-        } }, t('accept'))))) : null,
+    (invitations || []).length ? [h('h2', {}, t('invitations')), h('ul', { class: 'cards' }, invitations.map(invitationCard))] : null,
     cards.length ? h('ul', { class: 'cards' }, cards) : h('p', {}, t('empty_courses')),
     h('h2', {}, t('all_courses')),
     h('ul', { class: 'list' }, all.filter((c) => !enrolled.has(c.id)).map((c) => h('li', {}, link('/kursus/' + c.id,
       h('strong', {}, c.title), h('span', {}, c.summary), h('small', {}, courseMeta(c)))))),
     h('h2', {}, t('join_cohort')), joinForm);
+}
+
+// invitationCard lets a learner a trainer imported decide whether to join.
+function invitationCard(inv) {
+  const answer = (verb) => async (e) => {
+    e.target.disabled = true;
+    try {
+      await api.post(`/me/invitations/${encodeURIComponent(inv.cohort_id)}/${verb}`);
+      if (verb === 'accept') notice(t('joined', { name: inv.cohort_name }));
+      rerender();
+    } catch (err) { e.target.disabled = false; alert(message(err)); }
+  };
+  return h('li', { class: 'card invitation' },
+    h('p', {}, h('strong', {}, inv.institution), ` ${t('invited_by')} `, h('strong', {}, inv.cohort_name)),
+    h('p', { class: 'meta' }, (inv.courses || []).map((c) => c.title).join(', ')),
+    h('button', { type: 'button', class: 'primary', onclick: answer('accept') }, t('accept')),
+    h('button', { type: 'button', class: 'secondary', onclick: answer('decline') }, t('decline')));
 }
 
 // --- course, lesson ---

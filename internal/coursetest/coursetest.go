@@ -17,6 +17,7 @@ import (
 
 	"lontar"
 	"lontar/accounts"
+	"lontar/certificates"
 	"lontar/cohorts"
 	"lontar/courses"
 	"lontar/enrollments"
@@ -71,7 +72,8 @@ func NewCatalog(db *mongo.Database) (*courses.Store, *courses.Catalog, func(test
 // Fixture is one test's app with the enrollment, sync and cohort routes
 // and their stores, wired as the server wires them to the real stores of
 // the features they reach through one-method interfaces: accounts (who a
-// learner is, participants imported from CSV) and quizzes (final quizzes).
+// learner is, participants imported from CSV), quizzes (final quizzes) and
+// certificates (issued on completion).
 type Fixture struct {
 	Env         *apitest.Env
 	Catalog     *courses.Catalog
@@ -80,6 +82,7 @@ type Fixture struct {
 	Cohorts     *cohorts.Store
 	Users       *accounts.Store
 	Quizzes     *quizzes.Store
+	Certs       *certificates.Service
 	publish     func(testing.TB, *courses.Course) *courses.Course
 	users       atomic.Int64 // numbers the phones of User
 }
@@ -92,20 +95,27 @@ func New(t testing.TB, appliers map[string]lontar.SyncApplier) *Fixture {
 	_, catalog, publish := NewCatalog(env.DB)
 	f := &Fixture{Env: env, Catalog: catalog, publish: publish,
 		Users: accounts.NewStore(env.DB), Quizzes: quizzes.NewStore(env.DB)}
-	f.Enrollments = enrollments.NewStore(env.DB, catalog, f.Users, f.Quizzes)
+	keys, err := certificates.LoadKeys(mongotest.Context(t), env.DB, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	certStore := certificates.NewStore(env.DB)
+	f.Certs = certificates.NewService(certStore, keys, certificates.Config{PublicURL: "https://lontar.example/",
+		Cohorts: cohorts.NewNames(env.DB)})
+	f.Enrollments = enrollments.NewStore(env.DB, catalog, f.Users, f.Quizzes, f.Certs)
 	all := map[string]lontar.SyncApplier{enrollments.EventLessonCompleted: enrollments.LessonCompletions(f.Enrollments)}
 	maps.Copy(all, appliers)
 	f.Syncer = enrollments.NewSyncer(env.DB, all)
 	f.Cohorts = cohorts.NewStore(env.DB, catalog, f.Enrollments, f.Users, "https://lontar.example/")
 	ctx := mongotest.Context(t)
 	for _, ensure := range []func(context.Context) error{f.Users.EnsureIndexes, f.Quizzes.EnsureIndexes,
-		f.Enrollments.EnsureIndexes, f.Syncer.EnsureIndexes, f.Cohorts.EnsureIndexes} {
+		f.Enrollments.EnsureIndexes, f.Syncer.EnsureIndexes, f.Cohorts.EnsureIndexes, certStore.EnsureIndexes} {
 		if err := ensure(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	enrollments.NewHandler(f.Enrollments, f.Syncer).Register(env.API())
-	cohorts.NewHandler(f.Cohorts, f.Enrollments, f.Users).Register(env.API())
+	cohorts.NewHandler(f.Cohorts, f.Enrollments, f.Users, f.Users).Register(env.API())
 	return f
 }
 
