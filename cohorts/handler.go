@@ -202,7 +202,14 @@ func (h *Handler) joinCohort(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return c.JSON(fiber.Map{"cohort": h.cohorts.View(cohort), "enrollments": views})
+	return c.JSON(joinedView{Cohort: h.cohorts.View(cohort), Enrollments: views})
+}
+
+// joinedView answers a join: the class and the learner's enrollments in
+// its courses.
+type joinedView struct {
+	Cohort      CohortView                   `json:"cohort"`
+	Enrollments []enrollments.EnrollmentView `json:"enrollments"`
 }
 
 func (h *Handler) invitation(c *fiber.Ctx) error {

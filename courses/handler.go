@@ -132,6 +132,11 @@ type previewRequest struct {
 	Lang     string `json:"lang" validate:"omitempty,oneof=id en" label:"Bahasa|Language"`
 }
 
+// previewResponse is the sanitised HTML learners would get.
+type previewResponse struct {
+	HTML string `json:"html"`
+}
+
 // preview renders Markdown exactly as publishing will, so an author sees
 // what learners will read before publishing.
 func (h *Handler) preview(c *fiber.Ctx) error {
@@ -149,7 +154,7 @@ func (h *Handler) preview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"html": html})
+	return c.JSON(previewResponse{HTML: html})
 }
 
 // copy makes a draft in the caller's institution from a shared (or

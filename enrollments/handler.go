@@ -38,6 +38,11 @@ type syncRequest struct {
 	Pending *int `json:"pending" validate:"omitempty,min=0,max=1000000" label:"Jumlah menunggu|Pending count"`
 }
 
+// syncResponse answers POST /sync: one result per event, in order.
+type syncResponse struct {
+	Results []syncResultView `json:"results"`
+}
+
 type syncResultView struct {
 	ID     string `json:"id"`
 	Status string `json:"status"`
@@ -158,7 +163,7 @@ func (h *Handler) sync(c *fiber.Ctx) error {
 			out[i].Reason = r.Reason.In(lang)
 		}
 	}
-	return c.JSON(fiber.Map{"results": out})
+	return c.JSON(syncResponse{Results: out})
 }
 
 // pathParam returns a route parameter percent-decoded (Fiber leaves them

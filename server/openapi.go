@@ -2,10 +2,19 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"regexp"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"lontar/accounts"
+	"lontar/apidoc"
+	"lontar/cohorts"
+	"lontar/courses"
+	"lontar/enrollments"
+	"lontar/quizzes"
+	"lontar/regions"
 )
 
 // route documents one API operation. The OpenAPI document is built from
@@ -84,10 +93,27 @@ var apiRoutes = []route{
 
 var paramRe = regexp.MustCompile(`:([a-z_]+)`)
 
-// openAPIDocument renders apiRoutes as OpenAPI 3.1.
+// apiBodies are the Go types each route reads and writes, from the
+// features that handle them, keyed "METHOD /path" as in apiRoutes.
+func apiBodies() map[string]apidoc.Bodies {
+	all := map[string]apidoc.Bodies{
+		"GET /api/v1/settings": {Response: Settings{}},
+		"GET /api/v1/regions":  {Response: []regions.Region{}},
+	}
+	for _, m := range []map[string]apidoc.Bodies{accounts.APIBodies(), courses.APIBodies(), enrollments.APIBodies(),
+		cohorts.APIBodies(), quizzes.APIBodies()} {
+		maps.Copy(all, m)
+	}
+	return all
+}
+
+// openAPIDocument renders apiRoutes as OpenAPI 3.1, with JSON Schemas
+// generated from the Go types of the bodies (apiBodies).
 func openAPIDocument() ([]byte, error) {
 	errorRef := map[string]any{"$ref": "#/components/schemas/Error"}
 	paths := map[string]map[string]any{}
+	bodies := apiBodies()
+	schemas := apidoc.NewSchemas()
 	for _, r := range apiRoutes {
 		p := paramRe.ReplaceAllString(r.Path, "{$1}")
 		if paths[p] == nil {
@@ -115,13 +141,25 @@ func openAPIDocument() ([]byte, error) {
 		if r.Roles != "" {
 			op["security"] = []any{map[string][]string{"bearer": {}}}
 		}
+		b := bodies[r.Method+" "+r.Path]
+		if b.Response != nil {
+			op["responses"].(map[string]any)[itoa(r.OK)] = map[string]any{"description": "OK",
+				"content": map[string]any{"application/json": map[string]any{"schema": schemas.Of(b.Response)}}}
+		}
 		if r.Body != "" {
 			ct := "application/json"
 			if strings.HasPrefix(r.Body, "text/") {
 				ct = strings.Fields(r.Body)[0]
 			}
+			media := map[string]any{}
+			if b.Request != nil && ct == "application/json" {
+				media["schema"] = schemas.Of(b.Request)
+			}
+			if b.Example != nil {
+				media["example"] = b.Example
+			}
 			op["requestBody"] = map[string]any{"required": true, "description": r.Body,
-				"content": map[string]any{ct: map[string]any{}}}
+				"content": map[string]any{ct: media}}
 		}
 		paths[p][strings.ToLower(r.Method)] = op
 	}
@@ -132,15 +170,21 @@ func openAPIDocument() ([]byte, error) {
 		"paths": paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
-			"schemas": map[string]any{"Error": map[string]any{"type": "object", "properties": map[string]any{
+			"schemas": withComponents(schemas.Components, map[string]any{"Error": map[string]any{"type": "object", "properties": map[string]any{
 				"error": map[string]any{"type": "object", "required": []string{"code", "message"}, "properties": map[string]any{
 					"code":    map[string]any{"type": "string", "enum": []string{"bad_request", "unauthenticated", "forbidden", "not_found", "conflict", "too_large", "validation_failed", "rate_limited", "unavailable", "internal"}},
 					"message": map[string]any{"type": "string"},
 					"fields":  map[string]any{"type": "object", "additionalProperties": map[string]string{"type": "string"}},
-				}}}}},
+				}}}}}),
 		},
 	}
 	return json.Marshal(doc)
+}
+
+// withComponents adds the generated schemas to the hand-written ones.
+func withComponents(generated, own map[string]any) map[string]any {
+	maps.Copy(own, generated)
+	return own
 }
 
 func itoa(n int) string {
