@@ -1,5 +1,6 @@
 // Package lontar holds the domain types every feature shares: the caller's
-// identity and role, localised text, the error type and input validation.
+// identity and role, localised text, the error type, input validation and
+// the rules for names.
 //
 // Layout and import rules:
 //
@@ -9,6 +10,7 @@
 //	                         between them only cohorts → enrollments → courses,
 //	                         practice → courses and cohorts → accounts
 //	httpapi/                 the Fiber app, middleware, the error → HTTP mapping
+//	csvexport/               every CSV the server writes (formula cells neutralised)
 //	database/                starts the embedded store or connects to MongoDB
 //	server/                  package main: config, lifecycle, wiring, the route table
 //	frontend/                the embedded web app

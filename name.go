@@ -10,7 +10,7 @@ import (
 
 // CleanName prepares a name a person typed (their own, their business's,
 // an institution's) for storing: surrounding and repeated spaces go, the
-// text is normalised to NFC so that one name has one spelling, and it is
+// text is normalized to NFC so that one name has one spelling, and it is
 // refused (with a message for the field) when it is not valid UTF-8, holds
 // control or invisible format characters (NUL, newlines, zero-width
 // spaces, right-to-left overrides), or is empty once trimmed. Such

@@ -25,6 +25,15 @@ type SyncApplier interface {
 	ApplySync(ctx context.Context, c *Caller, ev SyncEvent) error
 }
 
+// SyncBatchApplier is a SyncApplier that can apply several events of its
+// type at once, in fewer store writes (a phone back online sends dozens
+// of lesson completions). It returns one error per event, nil for
+// applied, with ApplySync's meaning, and err when the whole batch failed.
+type SyncBatchApplier interface {
+	SyncApplier
+	ApplySyncBatch(ctx context.Context, c *Caller, evs []SyncEvent) (perEvent []error, err error)
+}
+
 // QuizAttempt is what the quizzes feature reports to a learner's
 // enrollment after grading one attempt.
 type QuizAttempt struct {
@@ -35,6 +44,9 @@ type QuizAttempt struct {
 	Score     float64 // percent, 0–100
 	Passed    bool
 	At        time.Time
+	// Number is the attempt's place among the learner's attempts at the
+	// quiz (1 = first); 0 when unknown.
+	Number int
 }
 
 // QuizResult is a learner's standing on one quiz, kept in the enrollment.

@@ -55,7 +55,7 @@ func TestRegistrationTakesOverAClaimLeftByACrash(t *testing.T) {
 	}
 }
 
-// Names are trimmed, normalised and free of control and invisible
+// Names are trimmed, normalized and free of control and invisible
 // characters, on every path that stores one.
 func TestNamesAreCleaned(t *testing.T) {
 	e := newEnv(t)

@@ -102,28 +102,38 @@ func limited(retry time.Duration) error {
 }
 
 // add counts one attempt for key and returns the window after it.
+//
+// The count is one plain upsert by _id: a workshop's every registration
+// and login comes from one address, so this document is the busiest of
+// all, and a guarded update would make each attempt wait for the one
+// before it (a read and a write under a lock; see database.UpdateIf).
+// Only when the stored window has expired is it restarted, guarded on
+// that expiry so that of concurrent restarts one wins; the others count
+// again, in the new window.
 func (l *Limiter) add(ctx context.Context, key string, win time.Duration) (window, error) {
 	now := l.now().UTC()
 	var w window
 	for range 3 {
-		// Within a live window, or with none yet: one atomic upsert, so
-		// concurrent attempts are each counted.
-		err := l.coll.FindOneAndUpdate(ctx, bson.M{"_id": key, "expires_at": bson.M{"$gt": now}},
+		err := l.coll.FindOneAndUpdate(ctx, bson.M{"_id": key},
 			bson.M{"$inc": bson.M{"count": 1}, "$setOnInsert": bson.M{"expires_at": now.Add(win)}},
 			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&w)
+		if err != nil {
+			return w, fmt.Errorf("accounts: count attempt: %w", err)
+		}
+		if w.ExpiresAt.After(now) {
+			return w, nil
+		}
+		// The window had expired: start a new one holding this attempt.
+		err = database.UpdateIf(ctx, l.coll, key, bson.M{"expires_at": bson.M{"$lte": now}},
+			bson.M{"$set": bson.M{"count": 1, "expires_at": now.Add(win)}}, false, &w)
 		if err == nil {
 			return w, nil
 		}
-		if !mongo.IsDuplicateKeyError(err) {
-			return w, fmt.Errorf("accounts: count attempt: %w", err)
-		}
-		// An expired window holds the _id: restart it, guarded on its
-		// expiry so that of concurrent restarts one wins, then count.
-		_, err = l.coll.UpdateOne(ctx, bson.M{"_id": key, "expires_at": bson.M{"$lte": now}},
-			bson.M{"$set": bson.M{"count": 0, "expires_at": now.Add(win)}})
-		if err != nil {
+		if !errors.Is(err, mongo.ErrNoDocuments) {
 			return w, fmt.Errorf("accounts: start rate window: %w", err)
 		}
+		// Another attempt restarted it (or a reset removed it): count
+		// this one again, in the window there is now.
 	}
 	return w, fmt.Errorf("accounts: count attempt %s: the window kept changing", key)
 }

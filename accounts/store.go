@@ -205,17 +205,28 @@ func (s *Store) Get(ctx context.Context, id string) (*User, error) {
 
 // ByPhone returns the user with a normalized phone number.
 func (s *Store) ByPhone(ctx context.Context, phone string) (*User, error) {
+	id, err := s.phoneOwner(ctx, phone)
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+// phoneOwner returns the id of the user a phone number is reserved for.
+// The reservation is written before the user (see create), so a user
+// being created concurrently already has its id here.
+func (s *Store) phoneOwner(ctx context.Context, phone string) (string, error) {
 	var p struct {
 		UserID string `bson:"user_id"`
 	}
-	err := s.phones.FindOne(ctx, bson.M{"_id": phone}).Decode(&p)
+	err := database.Reads(s.phones).FindOne(ctx, bson.M{"_id": phone}).Decode(&p)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errUserNotFound
+		return "", errUserNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("accounts: find phone: %w", err)
+		return "", fmt.Errorf("accounts: find phone: %w", err)
 	}
-	return s.Get(ctx, p.UserID)
+	return p.UserID, nil
 }
 
 // Person returns how other features show the user.
@@ -379,11 +390,11 @@ func (s *Store) Rotate(ctx context.Context, token string) (*User, string, string
 		return nil, "", "", lontar.Unavailable(err)
 	}
 	// Spend it with one guarded update: of two concurrent uses, one wins.
-	res, err := s.tokens.UpdateOne(ctx, bson.M{"_id": rt.Hash, "used_at": nil}, bson.M{"$set": bson.M{"used_at": now}})
-	if err != nil {
+	err = database.UpdateIf(ctx, s.tokens, rt.Hash, bson.M{"used_at": nil}, bson.M{"$set": bson.M{"used_at": now}}, false, nil)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, "", "", lontar.Unavailable(fmt.Errorf("accounts: spend refresh token: %w", err))
 	}
-	if res.ModifiedCount == 0 {
+	if err != nil {
 		_, _ = s.tokens.DeleteOne(ctx, bson.M{"_id": hashToken(next)})
 		return nil, "", "", s.reused(ctx, rt.SessionID)
 	}

@@ -45,7 +45,7 @@ func checkValue(body []byte) int {
 	return ((31 - sum%31) % 31) * 4 % 31
 }
 
-// ParseCode normalises what a person typed (any case, spaces or dashes
+// ParseCode normalizes what a person typed (any case, spaces or dashes
 // anywhere, with or without the LNT prefix) into the canonical code. It
 // returns validation_failed for a code that cannot be one, telling a typo
 // (the check character disagrees) apart from a malformed one.

@@ -131,7 +131,10 @@ func (h *Handler) issuer(c *fiber.Ctx) error {
 	if err != nil || inst == "" || len(inst) > 120 {
 		return lontar.NotFound("Penerbit", "Issuer")
 	}
-	name := (&Certificate{Institution: inst}).InstitutionName()
+	name, err := h.svc.IssuerName(c.UserContext(), inst)
+	if err != nil {
+		return err
+	}
 	return c.JSON(fiber.Map{
 		"@context": credentialContext,
 		"id":       h.svc.issuerURL(inst),

@@ -37,7 +37,7 @@ func TestVerifyJSONAndPage(t *testing.T) {
 				"/api/v1/certificates/" + c.Code + "/pdf"}, []string{"DICABUT", "<script"}},
 		{"typo page", "/verify/" + string(typo), 404, []string{"salah ketik"}, []string{"tidak dikenal"}},
 		{"unknown page", "/verify/" + unknown, 404, []string{"tidak dikenal"}, []string{"salah ketik"}},
-		{"page escapes input", "/verify/%3Cscript%3E", 404, []string{"&lt;script&gt;"}, []string{"<script>"}},
+		{"page escapes input", "/verify/%3Cscript%3E", 404, []string{"&lt;script&gt;", "bukan kode sertifikat"}, []string{"<script>"}},
 		{"form", "/verify", 200, []string{`action="/verify"`}, nil},
 	}
 	for _, tt := range tests {
@@ -83,7 +83,14 @@ func TestRevocationRightsAndEffects(t *testing.T) {
 		{"the learner", learner, reason, 403},
 		{"another institution's trainer", e.Token(t, otherTrainer), reason, 403},
 		{"agency", e.Token(t, agency), reason, 403},
+		// Who may not revoke hears so whatever they send.
+		{"another institution's trainer, no reason", e.Token(t, otherTrainer), map[string]string{"reason": ""}, 403},
 		{"no reason", e.Token(t, lontarTrainer), map[string]string{"reason": "  "}, 422},
+		// The reason is shown on the public page and the PDF: no NUL, no
+		// line breaks, no right-to-left override that turns its words around.
+		{"control characters", e.Token(t, lontarTrainer), map[string]string{"reason": "Peserta\u0000 tidak hadir"}, 422},
+		{"right-to-left override", e.Token(t, lontarTrainer), map[string]string{"reason": "Peserta \u202etidak hadir\u202c sendiri"}, 422},
+		{"line break", e.Token(t, lontarTrainer), map[string]string{"reason": "Peserta\ntidak hadir"}, 422},
 		{"not json", e.Token(t, lontarTrainer), "reason", 400},
 	} {
 		if r := e.Do(t, "POST", path, tt.token, tt.body); r.Status != tt.want {
@@ -153,6 +160,17 @@ func TestMyCertificates(t *testing.T) {
 
 func TestIssuerProfileAndJWKS(t *testing.T) {
 	e := newEnv(t)
+	// Before it issued anything, and for a name nobody issues under, there
+	// is no issuer: Lontar's domain must not vouch for any name in a URL.
+	for _, inst := range []string{"Politeknik%20Negeri%20Kupang", "Universitas%20Palsu", "%3Cscript%3E"} {
+		if r := e.Do(t, "GET", "/api/v1/issuers/"+inst, "", nil); r.Status != 404 || !strings.Contains(string(r.Body), `"not_found"`) {
+			t.Errorf("unknown issuer %s: %d %s", inst, r.Status, r.Body)
+		}
+	}
+	if r := e.Do(t, "GET", "/api/v1/issuers/lontar", "", nil); r.Status != 200 || !strings.Contains(string(r.Body), `"Lontar"`) {
+		t.Errorf("platform issuer: %d %s", r.Status, r.Body)
+	}
+	mustCertify(t, e, completion("u1"))
 	var p map[string]any
 	e.Do(t, "GET", "/api/v1/issuers/Politeknik%20Negeri%20Kupang", "", nil).JSON(t, &p)
 	if p["name"] != "Politeknik Negeri Kupang" || p["id"] != testPublicURL+"/api/v1/issuers/Politeknik%20Negeri%20Kupang" {

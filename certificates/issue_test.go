@@ -130,3 +130,21 @@ func TestOrphanCodeIsUnknown(t *testing.T) {
 		t.Errorf("Get(orphan) err = %v, want not_found", err)
 	}
 }
+
+func TestCertificateValid(t *testing.T) {
+	e := newEnv(t)
+	ctx := mongotest.Context(t)
+	c := mustCertify(t, e, completion("u1"))
+	if ok, err := e.svc.CertificateValid(ctx, c.Code); !ok || err != nil {
+		t.Errorf("issued: %v, %v", ok, err)
+	}
+	if ok, err := e.svc.CertificateValid(ctx, NewCode()); ok || err != nil {
+		t.Errorf("unknown: %v, %v", ok, err)
+	}
+	if _, err := e.svc.Revoke(ctx, &lontarAdmin, c.Code, RevokeInput{Reason: "Salah orang"}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := e.svc.CertificateValid(ctx, c.Code); ok || err != nil {
+		t.Errorf("revoked: %v, %v", ok, err)
+	}
+}

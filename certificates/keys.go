@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -214,12 +213,3 @@ func Thumbprint(pub ed25519.PublicKey) string {
 }
 
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
-
-// thumbOf returns the thumbprint a kid ends with (kids are URIs ending
-// in "#<thumbprint>").
-func thumbOf(kid string) string {
-	if i := strings.LastIndexByte(kid, '#'); i >= 0 {
-		return kid[i+1:]
-	}
-	return kid
-}

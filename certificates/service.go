@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 
 	"lontar"
 )
@@ -47,12 +49,33 @@ type Service struct {
 	cfg   Config
 	pdfs  *pdfCache
 	now   func() time.Time
+	// issuers holds institutions known to have issued: certificates are
+	// never deleted, so an issuer once seen stays one.
+	issuers sync.Map
 }
 
 // NewService returns a Service.
 func NewService(store *Store, keys *Keys, cfg Config) *Service {
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	return &Service{store: store, keys: keys, cfg: cfg, pdfs: newPDFCache(256), now: time.Now}
+}
+
+// IssuerName returns the name of an institution that has issued a
+// certificate (or the platform), as its Open Badges Profile shows it; not
+// found for any other name, so Lontar's domain never vouches for an issuer
+// it does not know.
+func (s *Service) IssuerName(ctx context.Context, institution string) (string, error) {
+	if _, ok := s.issuers.Load(institution); !ok && institution != PlatformInstitution {
+		issued, err := s.store.hasIssued(ctx, institution)
+		if err != nil {
+			return "", err
+		}
+		if !issued {
+			return "", lontar.NotFound("Penerbit", "Issuer")
+		}
+		s.issuers.Store(institution, true)
+	}
+	return (&Certificate{Institution: institution}).InstitutionName(), nil
 }
 
 // Keys returns the signing keys.
@@ -143,6 +166,20 @@ func (s *Service) Get(ctx context.Context, typed string) (*Certificate, error) {
 	return s.store.ByCode(ctx, code)
 }
 
+// CertificateValid reports whether code (canonical, as enrollments record
+// it) names an issued certificate that is not revoked; for aggregates
+// such as reports, which count valid certificates.
+func (s *Service) CertificateValid(ctx context.Context, code string) (bool, error) {
+	c, err := s.store.ByCode(ctx, code)
+	if lontar.IsCode(err, lontar.ENotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return c.Revocation == nil, nil
+}
+
 // Mine returns the caller's certificates.
 func (s *Service) Mine(ctx context.Context, c *lontar.Caller) ([]*Certificate, error) {
 	return s.store.OfUser(ctx, c.UserID)
@@ -165,16 +202,26 @@ func CanRevoke(caller *lontar.Caller, c *Certificate) bool {
 
 // Revoke withdraws the certificate with the typed code, for the reason given.
 func (s *Service) Revoke(ctx context.Context, caller *lontar.Caller, typed string, in RevokeInput) (*Certificate, error) {
-	in.Reason = strings.TrimSpace(in.Reason)
-	if err := lontar.Validate(&in); err != nil {
-		return nil, err
-	}
+	// Rights first: someone who may not revoke hears 403 whatever they send.
 	c, err := s.Get(ctx, typed)
 	if err != nil {
 		return nil, err
 	}
 	if !CanRevoke(caller, c) {
 		return nil, lontar.ErrForbidden
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if err := lontar.Validate(&in); err != nil {
+		return nil, err
+	}
+	// The reason is printed on the public page and the PDF: characters
+	// that break lines or turn text around there are refused.
+	if strings.ContainsFunc(in.Reason, func(r rune) bool {
+		return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Co, unicode.Cs)
+	}) {
+		return nil, lontar.FieldErrors(map[string]lontar.Text{"reason": lontar.T(
+			"Alasan tidak boleh berisi baris baru, tab atau karakter tak terlihat.",
+			"The reason cannot contain line breaks, tabs or invisible characters.")})
 	}
 	c, err = s.store.revoke(ctx, c.ID, Revocation{At: s.now().UTC().Truncate(time.Millisecond), By: caller.UserID, Reason: in.Reason})
 	if err != nil {

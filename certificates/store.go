@@ -141,6 +141,21 @@ func (s *Store) OfUser(ctx context.Context, userID string) ([]*Certificate, erro
 	return list, nil
 }
 
+// hasIssued reports whether any certificate names institution as issuer.
+// Served by the institution index on MongoDB; a scan on the embedded store,
+// which the Service's cache of known issuers spares repeated requests.
+func (s *Store) hasIssued(ctx context.Context, institution string) (bool, error) {
+	err := s.certs.FindOne(ctx, bson.M{"institution": institution},
+		options.FindOne().SetProjection(bson.M{"_id": 1})).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("certificates: find issuer %s: %w", institution, err)
+	}
+	return true, nil
+}
+
 // revoke records the revocation on a certificate not revoked yet, in one
 // guarded update; conflict when it was revoked already.
 func (s *Store) revoke(ctx context.Context, id string, r Revocation) (*Certificate, error) {

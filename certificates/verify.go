@@ -94,7 +94,7 @@ func (h *Handler) verifyForm(c *fiber.Ctx) error {
 func (h *Handler) verifyPage(c *fiber.Ctx) error {
 	typed, _ := url.PathUnescape(c.Params("code"))
 	if len(typed) > 40 {
-		typed = typed[:40]
+		typed = strings.ToValidUTF8(typed[:40], "")
 	}
 	cert, err := h.svc.Get(c.UserContext(), typed)
 	switch {
@@ -113,7 +113,11 @@ func (h *Handler) verifyPage(c *fiber.Ctx) error {
 		return h.renderVerify(c, fiber.StatusNotFound, verifyData{Title: "Kode salah ketik", Kind: "typo", Typed: typed,
 			Headline:   "Kode ini salah ketik: ada huruf yang keliru atau tertukar.",
 			HeadlineEN: "This code has a typo: a character is wrong or two are swapped."})
-	case lontar.IsCode(err, lontar.ENotFound), lontar.IsCode(err, lontar.EInvalid):
+	case lontar.IsCode(err, lontar.EInvalid):
+		return h.renderVerify(c, fiber.StatusNotFound, verifyData{Title: "Kode tidak lengkap", Kind: "typo", Typed: typed,
+			Headline:   "Ini bukan kode sertifikat Lontar. Contohnya: LNT-7KQ2-9XW4.",
+			HeadlineEN: "This is not a Lontar certificate code. It looks like LNT-7KQ2-9XW4."})
+	case lontar.IsCode(err, lontar.ENotFound):
 		return h.renderVerify(c, fiber.StatusNotFound, verifyData{Title: "Sertifikat tidak dikenal", Kind: "unknown", Typed: typed,
 			Headline:   "Sertifikat dengan kode ini tidak dikenal Lontar.",
 			HeadlineEN: "Lontar knows no certificate with this code."})

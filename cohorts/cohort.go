@@ -53,6 +53,13 @@ func (in *CohortInput) Validate() error {
 	if !regions.Valid(in.Region) {
 		fields["region"] = lontar.T("Kode wilayah tidak dikenal.", "Unknown region code.")
 	}
+	// The class name is shown to every learner it invites: the same rules
+	// as people's names.
+	if name, msg := lontar.CleanName(in.Name); msg != nil {
+		fields["name"] = *msg
+	} else {
+		in.Name = name
+	}
 	if len(fields) > 0 {
 		return lontar.FieldErrors(fields)
 	}

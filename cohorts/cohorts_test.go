@@ -395,3 +395,31 @@ func TestInvitationPreview(t *testing.T) {
 		t.Errorf("unknown code: %d %s", r.Status, r.Body)
 	}
 }
+
+// Who may not create or join a cohort hears that first, whatever the body:
+// no token → 401, a role that may not → 403, never a 400 or 422 about a
+// body they could not have sent usefully.
+func TestCohortRightsBeforeBody(t *testing.T) {
+	f := newFixture(t)
+	_, learner := f.Learner(t)
+	_, agency := f.User(t, lontar.RoleAgency, "")
+	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
+	for _, tt := range []struct {
+		name, path, token string
+		body              any
+		want              int
+	}{
+		{"create, no token, empty body", "/api/v1/cohorts", "", map[string]any{}, http.StatusUnauthorized},
+		{"create, no token, broken JSON", "/api/v1/cohorts", "", `{"name":`, http.StatusUnauthorized},
+		{"create, learner, broken JSON", "/api/v1/cohorts", learner, `{"name":`, http.StatusForbidden},
+		{"create, agency, empty body", "/api/v1/cohorts", agency, map[string]any{}, http.StatusForbidden},
+		{"join, no token, empty body", "/api/v1/cohorts/join", "", map[string]any{}, http.StatusUnauthorized},
+		{"join, no token, broken JSON", "/api/v1/cohorts/join", "", `{"code":`, http.StatusUnauthorized},
+		{"join, trainer, empty body", "/api/v1/cohorts/join", trainer, map[string]any{}, http.StatusForbidden},
+		{"join, agency, broken JSON", "/api/v1/cohorts/join", agency, `{"code":`, http.StatusForbidden},
+	} {
+		if r := f.Env.Do(t, http.MethodPost, tt.path, tt.token, tt.body); r.Status != tt.want {
+			t.Errorf("%s: %d, want %d: %s", tt.name, r.Status, tt.want, r.Body)
+		}
+	}
+}

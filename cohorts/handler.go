@@ -71,12 +71,12 @@ type importResultView struct {
 }
 
 func (h *Handler) createCohort(c *fiber.Ctx) error {
-	var in CohortInput
-	if err := httpapi.DecodeJSON(c, &in); err != nil {
-		return err
-	}
 	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
 	if err != nil {
+		return err
+	}
+	var in CohortInput
+	if err := httpapi.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	cohort, err := h.cohorts.Create(c.UserContext(), caller, &in)
@@ -179,12 +179,12 @@ func (h *Handler) rosterCSV(c *fiber.Ctx) error {
 }
 
 func (h *Handler) joinCohort(c *fiber.Ctx) error {
-	var in joinRequest
-	if err := httpapi.BindJSON(c, &in); err != nil {
-		return err
-	}
 	caller, err := httpapi.Authorize(c, lontar.RoleLearner)
 	if err != nil {
+		return err
+	}
+	var in joinRequest
+	if err := httpapi.BindJSON(c, &in); err != nil {
 		return err
 	}
 	lang, all, err := httpapi.LangParam(c)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -148,7 +149,7 @@ func (s *Store) joinMany(ctx context.Context, c *Cohort, people []lontar.Person)
 }
 
 // memberDoc is a person's record on a cohort's roster.
-func memberDoc(c *Cohort, p lontar.Person, source string, now any) bson.M {
+func memberDoc(c *Cohort, p lontar.Person, source string, now time.Time) bson.M {
 	return bson.M{
 		"_id": c.ID + ":" + p.UserID, "cohort_id": c.ID, "user_id": p.UserID, "name": p.Name, "phone": p.Phone,
 		"business_name": p.Profile.BusinessName, "sector": p.Profile.Sector,
@@ -157,7 +158,7 @@ func memberDoc(c *Cohort, p lontar.Person, source string, now any) bson.M {
 }
 
 // upsertMember writes the record of one member, keeping when they joined.
-func (s *Store) upsertMember(ctx context.Context, c *Cohort, p lontar.Person, source string, now any) error {
+func (s *Store) upsertMember(ctx context.Context, c *Cohort, p lontar.Person, source string, now time.Time) error {
 	set := memberDoc(c, p, source, now)
 	delete(set, "_id")
 	delete(set, "joined_at")

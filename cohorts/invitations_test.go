@@ -291,3 +291,17 @@ func TestImportOfAMemberChangesNothing(t *testing.T) {
 		t.Fatalf("roster after importing a member: %+v", roster)
 	}
 }
+
+func TestCohortNamesAreCleaned(t *testing.T) {
+	f := newFixture(t)
+	course := f.MustCourse(t, "jualan", "inst-a", "l1")
+	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
+	for _, bad := range []string{"\u200b\u200b", "Kelas\u202eA", "Kelas\nA", "Kelas\x00"} {
+		body := cohortBody([]string{course.ID}, today(0), today(10))
+		body["name"] = bad
+		r := f.Env.Do(t, http.MethodPost, "/api/v1/cohorts", trainer, body)
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"name"`) {
+			t.Errorf("%q: %d %s", bad, r.Status, r.Body)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -249,7 +250,7 @@ func (s *Store) ByCode(ctx context.Context, typed string) (*Cohort, error) {
 	var ref struct {
 		CohortID string `bson:"cohort_id"`
 	}
-	err := s.codes.FindOne(ctx, bson.M{"_id": code}).Decode(&ref)
+	err := database.Reads(s.codes).FindOne(ctx, bson.M{"_id": code}).Decode(&ref)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, errJoinCodeNotFound
 	}
@@ -401,47 +402,44 @@ func (s *Store) Roster(ctx context.Context, c *Cohort) ([]RosterEntry, error) {
 		}
 		published[i] = course
 	}
-	roster := make([]RosterEntry, 0, len(c.Members))
-	for _, userID := range c.Members {
-		var m CohortMember
-		err := s.members.FindOne(ctx, bson.M{"_id": c.ID + ":" + userID}).Decode(&m)
-		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, fmt.Errorf("cohorts: read member %s of %s: %w", userID, c.ID, err)
-		}
-		entry := RosterEntry{Status: RosterMember, UserID: userID, Name: m.Name, Phone: m.Phone, BusinessName: m.BusinessName,
-			Sector: m.Sector, Region: m.Region, Gender: m.Gender, JoinedAt: m.JoinedAt,
-			Courses: make([]RosterCourse, 0, len(c.CourseIDs))}
-		if entry.Activity, err = s.enrollments.Activity(ctx, userID); err != nil {
-			return nil, err
-		}
-		entry.LastSeenAt = entry.LastSyncAt
-		for i, courseID := range c.CourseIDs {
-			rc := RosterCourse{CourseID: courseID, CompletedLessons: map[string]time.Time{},
-				QuizResults: map[string]lontar.QuizResult{}}
-			e, err := s.enrollments.Enrollment(ctx, userID, courseID)
-			switch {
-			case lontar.IsCode(err, lontar.ENotFound):
-			case err != nil:
-				return nil, err
-			default:
-				p := e.ProgressIn(published[i])
-				rc.Enrolled = true
-				rc.Percent, rc.LessonsDone, rc.LessonsTotal = p.Percent, p.Done, p.Total
-				rc.CompletedAt = e.CompletedAt
-				if entry.LastSeenAt == nil || e.UpdatedAt.After(*entry.LastSeenAt) {
-					seen := e.UpdatedAt
-					entry.LastSeenAt = &seen
+	// Each learner is a few reads by _id; they go through the reading
+	// pool several at a time, so a hall's roster does not take 300 round
+	// trips one after another.
+	roster := make([]RosterEntry, len(c.Members))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	next := make(chan int)
+	for range rosterReaders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				entry, err := s.rosterEntry(ctx, c, c.Members[i], published)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					cancel()
+					continue
 				}
-				if p.Completed != nil {
-					rc.CompletedLessons = p.Completed
-				}
-				if e.QuizResults != nil {
-					rc.QuizResults = e.QuizResults
-				}
+				roster[i] = entry
 			}
-			entry.Courses = append(entry.Courses, rc)
-		}
-		roster = append(roster, entry)
+		}()
+	}
+	for i := range c.Members {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	// Invited people, until they accept: only what the trainer's file said.
 	for _, userID := range c.Invited {
@@ -463,6 +461,52 @@ func (s *Store) Roster(ctx context.Context, c *Cohort) ([]RosterEntry, error) {
 		roster = append(roster, entry)
 	}
 	return roster, nil
+}
+
+// rosterReaders is how many learners' rows a roster reads at once.
+const rosterReaders = 4
+
+// rosterEntry reads one learner's row of the roster.
+func (s *Store) rosterEntry(ctx context.Context, c *Cohort, userID string, published []*courses.Course) (RosterEntry, error) {
+	var m CohortMember
+	err := database.Reads(s.members).FindOne(ctx, bson.M{"_id": c.ID + ":" + userID}).Decode(&m)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return RosterEntry{}, fmt.Errorf("cohorts: read member %s of %s: %w", userID, c.ID, err)
+	}
+	entry := RosterEntry{Status: RosterMember, UserID: userID, Name: m.Name, Phone: m.Phone, BusinessName: m.BusinessName,
+		Sector: m.Sector, Region: m.Region, Gender: m.Gender, JoinedAt: m.JoinedAt,
+		Courses: make([]RosterCourse, 0, len(c.CourseIDs))}
+	if entry.Activity, err = s.enrollments.Activity(ctx, userID); err != nil {
+		return RosterEntry{}, err
+	}
+	entry.LastSeenAt = entry.LastSyncAt
+	for i, courseID := range c.CourseIDs {
+		rc := RosterCourse{CourseID: courseID, CompletedLessons: map[string]time.Time{},
+			QuizResults: map[string]lontar.QuizResult{}}
+		e, err := s.enrollments.Enrollment(ctx, userID, courseID)
+		switch {
+		case lontar.IsCode(err, lontar.ENotFound):
+		case err != nil:
+			return RosterEntry{}, err
+		default:
+			p := e.ProgressIn(published[i])
+			rc.Enrolled = true
+			rc.Percent, rc.LessonsDone, rc.LessonsTotal = p.Percent, p.Done, p.Total
+			rc.CompletedAt = e.CompletedAt
+			if entry.LastSeenAt == nil || e.UpdatedAt.After(*entry.LastSeenAt) {
+				seen := e.UpdatedAt
+				entry.LastSeenAt = &seen
+			}
+			if p.Completed != nil {
+				rc.CompletedLessons = p.Completed
+			}
+			if e.QuizResults != nil {
+				rc.QuizResults = e.QuizResults
+			}
+		}
+		entry.Courses = append(entry.Courses, rc)
+	}
+	return entry, nil
 }
 
 // View returns the cohort as its trainers see it.

@@ -25,6 +25,10 @@ type Catalog struct {
 	interval time.Duration
 	now      func() time.Time
 
+	// checking is held by the one request that checks the version; the
+	// others serve the catalogue they have meanwhile (see refresh).
+	checking sync.Mutex
+
 	mu      sync.RWMutex
 	loaded  bool
 	version int64
@@ -59,11 +63,28 @@ func (c *Catalog) Invalidate() {
 
 // refresh reloads the catalogue when the version document moved.
 func (c *Catalog) refresh(ctx context.Context) error {
-	c.mu.RLock()
-	fresh := c.loaded && c.now().Sub(c.checked) < c.interval
-	c.mu.RUnlock()
-	if fresh {
+	fresh := func() (fresh, invalidated bool) {
+		c.mu.RLock()
+		defer c.mu.RUnlock()
+		return c.loaded && c.now().Sub(c.checked) < c.interval, c.checked.IsZero()
+	}
+	ok, invalidated := fresh()
+	if ok {
 		return nil
+	}
+	// One request checks; during a workshop hundreds arrive in the same
+	// millisecond once the interval is over, and they need not all read
+	// the version. Others serve what is loaded (at most one check
+	// staler), unless nothing is loaded or this instance just published:
+	// then they wait for the check.
+	if invalidated {
+		c.checking.Lock()
+	} else if !c.checking.TryLock() {
+		return nil
+	}
+	defer c.checking.Unlock()
+	if ok, _ := fresh(); ok {
+		return nil // checked while this one waited
 	}
 	v, err := c.store.catalogVersion(ctx)
 	if err != nil {

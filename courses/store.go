@@ -202,7 +202,7 @@ func (s *Store) catalogVersion(ctx context.Context) (int64, error) {
 	var m struct {
 		Version int64 `bson:"version"`
 	}
-	err := s.meta.FindOne(ctx, bson.M{"_id": "catalog"}).Decode(&m)
+	err := database.Reads(s.meta).FindOne(ctx, bson.M{"_id": "catalog"}).Decode(&m)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return 0, fmt.Errorf("courses: read catalog version: %w", err)
 	}

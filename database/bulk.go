@@ -6,6 +6,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 )
 
 // InsertNew inserts docs in one unordered bulk insert and returns the
@@ -33,4 +34,16 @@ func InsertNew(ctx context.Context, coll *mongo.Collection, docs []any) (failed 
 		return failed, nil
 	}
 	return nil, err
+}
+
+// IsUnavailable reports whether err means the store could not be reached
+// or did not answer in time (as opposed to refusing an operation): the
+// client should retry later rather than act on the failure.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var sel topology.ServerSelectionError
+	return mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.As(err, &sel) ||
+		errors.Is(err, mongo.ErrClientDisconnected)
 }

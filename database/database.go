@@ -26,6 +26,8 @@ type Conn struct {
 	DB       *mongo.Database
 	Embedded bool
 	stop     func()
+	// dbDir holds the embedded store's SQLite files.
+	dbDir string
 }
 
 // Options say which store to open.
@@ -58,13 +60,24 @@ func Open(ctx context.Context, o Options) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := mongo.Connect(options.Client().ApplyURI(uri).
-		SetMaxPoolSize(1).SetMinPoolSize(1).SetAppName("lontar"))
+	client, err := ConnectEmbedded(uri)
 	if err != nil {
 		stop()
 		return nil, fmt.Errorf("database: connect to embedded store: %w", err)
 	}
-	return &Conn{Client: client, DB: client.Database(o.DBName), Embedded: true, stop: stop}, nil
+	abs, _ := filepath.Abs(filepath.Join(o.DataDir, "db"))
+	return &Conn{Client: client, DB: client.Database(o.DBName), Embedded: true, stop: stop, dbDir: abs}, nil
+}
+
+// IndexIDLookups gives every collection of the embedded store created so
+// far its _id lookup index now (see idIndexer), instead of within the
+// next two seconds; call it once the app's collections exist. On MongoDB
+// it does nothing.
+func (s *Conn) IndexIDLookups(ctx context.Context) error {
+	if !s.Embedded {
+		return nil
+	}
+	return (&idIndexer{dir: s.dbDir}).indexAll(ctx)
 }
 
 // Ping reports whether the store answers.
@@ -74,7 +87,7 @@ func (s *Conn) Ping(ctx context.Context) error {
 
 // Close disconnects and stops the embedded server, if any.
 func (s *Conn) Close(ctx context.Context) error {
-	err := s.Client.Disconnect(ctx)
+	err := errors.Join(disconnectEmbedded(ctx, s.Client), s.Client.Disconnect(ctx))
 	if s.stop != nil {
 		s.stop()
 	}
@@ -123,6 +136,11 @@ func StartEmbedded(ctx context.Context, dir, synchronous string, logger *slog.Lo
 		defer close(done)
 		_ = f.Run(runCtx)
 	}()
+	indexed := make(chan struct{})
+	go func() {
+		defer close(indexed)
+		(&idIndexer{dir: abs, logger: logger}).run(runCtx)
+	}()
 	uri, err := waitURI(f, done)
 	if listener.Unix != "" {
 		// The driver wants the socket path escaped in the host part.
@@ -131,11 +149,13 @@ func StartEmbedded(ctx context.Context, dir, synchronous string, logger *slog.Lo
 	if err != nil {
 		cancel()
 		<-done
+		<-indexed
 		return "", nil, err
 	}
 	stop := func() {
 		cancel()
 		<-done
+		<-indexed
 	}
 	return uri, stop, nil
 }

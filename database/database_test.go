@@ -2,6 +2,7 @@ package database_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"lontar/database"
@@ -49,13 +51,47 @@ func TestConcurrentIncrementsLoseNothing(t *testing.T) {
 			}
 		}()
 	}
-	wg.Wait()
-	var got struct{ N int }
-	if err := coll.FindOne(ctx, bson.M{"_id": "c"}).Decode(&got); err != nil {
-		t.Fatal(err)
+	// Meanwhile readers go through the reading pool: they must never see
+	// the counter go back, and must not disturb the writers.
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 4 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			last := 0
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				var got struct{ N int }
+				err := database.Reads(coll).FindOne(ctx, bson.M{"_id": "c"}).Decode(&got)
+				if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+					t.Error(err)
+					return
+				}
+				if got.N < last {
+					t.Errorf("a reader saw the counter go back from %d to %d", last, got.N)
+					return
+				}
+				last = got.N
+				time.Sleep(time.Millisecond)
+			}
+		}()
 	}
-	if got.N != writers*each {
-		t.Fatalf("counter = %d, want %d: concurrent updates were lost", got.N, writers*each)
+	wg.Wait()
+	close(stop)
+	readers.Wait()
+	for name, c := range map[string]*mongo.Collection{"writing connection": coll, "reading pool": database.Reads(coll)} {
+		var got struct{ N int }
+		if err := c.FindOne(ctx, bson.M{"_id": "c"}).Decode(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got.N != writers*each {
+			t.Fatalf("counter read through the %s = %d, want %d: concurrent updates were lost", name, got.N, writers*each)
+		}
 	}
 }
 

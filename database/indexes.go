@@ -33,11 +33,12 @@ func IsNotImplemented(err error) bool {
 	return false
 }
 
-// FindByID decodes the document with _id id from coll. It returns
-// notFound when there is none, and wraps any other error with what.
+// FindByID decodes the document with _id id from coll, read through the
+// reading pool (see Reads). It returns notFound when there is none, and
+// wraps any other error with what.
 func FindByID[T any](ctx context.Context, coll *mongo.Collection, id string, notFound error, what string) (*T, error) {
 	var v T
-	err := coll.FindOne(ctx, map[string]string{"_id": id}).Decode(&v)
+	err := Reads(coll).FindOne(ctx, map[string]string{"_id": id}).Decode(&v)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, notFound
 	}

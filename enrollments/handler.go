@@ -49,13 +49,6 @@ type syncResultView struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// errTooManyEvents answers a batch over MaxSyncEvents with too_large
-// (413) rather than validation_failed: the client's remedy is the one for
-// an oversized body, send fewer events at once, and it can tell that
-// from the status alone.
-var errTooManyEvents = lontar.NewError(lontar.ETooLarge,
-	"Paling banyak 500 peristiwa per sinkronisasi.", "At most 500 events per sync.")
-
 func (h *Handler) enroll(c *fiber.Ctx) error {
 	caller, err := httpapi.Authorize(c, lontar.RoleLearner)
 	if err != nil {
@@ -140,9 +133,6 @@ func (h *Handler) sync(c *fiber.Ctx) error {
 	var in syncRequest
 	if err := httpapi.BindJSON(c, &in); err != nil {
 		return err
-	}
-	if len(in.Events) > MaxSyncEvents {
-		return errTooManyEvents
 	}
 	results, err := h.syncer.Apply(c.UserContext(), caller, in.Events)
 	if err != nil {

@@ -204,7 +204,7 @@ func (s *Store) Enrollment(ctx context.Context, userID, courseID string) (*Enrol
 
 // Enrolled reports whether the user is enrolled in the course.
 func (s *Store) Enrolled(ctx context.Context, userID, courseID string) (bool, error) {
-	err := s.enrollments.FindOne(ctx, bson.M{"_id": enrollmentID(userID, courseID)},
+	err := database.Reads(s.enrollments).FindOne(ctx, bson.M{"_id": enrollmentID(userID, courseID)},
 		options.FindOne().SetProjection(bson.M{"_id": 1})).Err()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return false, nil
@@ -221,7 +221,7 @@ func (s *Store) Enrollments(ctx context.Context, userID string) ([]*Enrollment, 
 	var idx struct {
 		CourseIDs []string `bson:"course_ids"`
 	}
-	err := s.userCourses.FindOne(ctx, bson.M{"_id": userID}).Decode(&idx)
+	err := database.Reads(s.userCourses).FindOne(ctx, bson.M{"_id": userID}).Decode(&idx)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return []*Enrollment{}, nil
 	}
@@ -266,7 +266,7 @@ func (s *Store) RecordSync(ctx context.Context, userID string, pending int, at t
 // Activity reads the user's last sync; a user who never synced has none.
 func (s *Store) Activity(ctx context.Context, userID string) (Activity, error) {
 	var a Activity
-	err := s.userCourses.FindOne(ctx, bson.M{"_id": userID}).Decode(&a)
+	err := database.Reads(s.userCourses).FindOne(ctx, bson.M{"_id": userID}).Decode(&a)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return a, fmt.Errorf("enrollments: read activity of %s: %w", userID, err)
 	}
@@ -278,30 +278,72 @@ func (s *Store) Activity(ctx context.Context, userID string) (Activity, error) {
 // again, in any order, concurrently or as a replay, changes nothing: the
 // earliest completion time is kept with $min in one atomic update.
 func (s *Store) CompleteLesson(ctx context.Context, userID, courseID, lessonID string, at time.Time) (*Enrollment, error) {
-	course, err := s.catalog.Get(ctx, courseID)
+	e, perLesson, err := s.CompleteLessons(ctx, userID, courseID, []LessonCompletion{{LessonID: lessonID, At: at}})
 	if err != nil {
 		return nil, err
 	}
-	if !course.HasLesson(lessonID) {
-		return nil, errLessonNotFound
+	if perLesson[0] != nil {
+		return nil, perLesson[0]
 	}
+	return e, nil
+}
+
+// LessonCompletion is one lesson completed at a time (zero: now).
+type LessonCompletion struct {
+	LessonID string
+	At       time.Time
+}
+
+// CompleteLessons records completions of lessons of one course in one
+// atomic update of the enrollment, as CompleteLesson does for one: a
+// phone back online sends many at once. perLesson says, for each, whether
+// it was recorded (nil) or is not a lesson of the course; err is for the
+// course as a whole (not published, not enrolled, the store failing).
+// The enrollment is nil when no lesson was recorded.
+func (s *Store) CompleteLessons(ctx context.Context, userID, courseID string, lessons []LessonCompletion) (e *Enrollment, perLesson []error, err error) {
+	course, err := s.catalog.Get(ctx, courseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	perLesson = make([]error, len(lessons))
 	now := database.Now()
-	at = clampTime(at, now)
-	e, err := s.update(ctx, bson.M{"_id": enrollmentID(userID, courseID)}, bson.M{
-		"$min": bson.M{"completed_lessons." + fieldKey(lessonID): at},
-		"$max": bson.M{"active_at": at},
+	first := map[string]time.Time{} // lesson → earliest time in this batch
+	var latest time.Time
+	for k, l := range lessons {
+		if !course.HasLesson(l.LessonID) {
+			perLesson[k] = errLessonNotFound
+			continue
+		}
+		at := clampTime(l.At, now)
+		if t, ok := first[l.LessonID]; !ok || at.Before(t) {
+			first[l.LessonID] = at
+		}
+		if at.After(latest) {
+			latest = at
+		}
+	}
+	if len(first) == 0 {
+		return nil, perLesson, nil
+	}
+	minimum := bson.M{}
+	for id, at := range first {
+		minimum["completed_lessons."+fieldKey(id)] = at
+	}
+	e, err = s.update(ctx, bson.M{"_id": enrollmentID(userID, courseID)}, bson.M{
+		"$min": minimum,
+		"$max": bson.M{"active_at": latest},
 		"$set": bson.M{"updated_at": now},
 	})
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errNotEnrolled
+		return nil, nil, errNotEnrolled
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := s.maybeComplete(ctx, e, course); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return e, nil
+	return e, perLesson, nil
 }
 
 // RecordQuizAttempt adds one graded attempt to the learner's enrollment
@@ -317,18 +359,27 @@ func (s *Store) RecordQuizAttempt(ctx context.Context, userID string, a lontar.Q
 	now := database.Now()
 	at := clampTime(a.At, now)
 	q := "quiz_results." + fieldKey(a.QuizID)
-	notApplied := bson.M{"_id": id, "applied_attempts": bson.M{"$ne": a.AttemptID}}
-
-	// The first score needs "only if none yet", which one update cannot say
-	// next to the counters, so it is its own guarded update, made first:
-	// after a crash between the two, the replay finds first_score set and
-	// only the counters are applied.
-	firstFilter := bson.M{"_id": id, "applied_attempts": bson.M{"$ne": a.AttemptID}, q + ".first_score": bson.M{"$exists": false}}
-	if _, err := s.enrollments.UpdateOne(ctx, firstFilter, bson.M{"$set": bson.M{q + ".first_score": a.Score}}); err != nil {
-		return lontar.QuizResult{}, fmt.Errorf("enrollments: record attempt %s in %s: %w", a.AttemptID, id, err)
-	}
+	notApplied := bson.M{"applied_attempts": bson.M{"$ne": a.AttemptID}}
 
 	set := bson.M{q + ".quiz_id": a.QuizID, q + ".last_score": a.Score, "updated_at": now}
+	if a.Number == 1 {
+		// The first attempt's score is the learning-gain baseline: set
+		// with the counters, in the one guarded update.
+		set[q+".first_score"] = a.Score
+	} else {
+		// The first score needs "only if none yet", which one update
+		// cannot say next to the counters, so it is its own guarded
+		// update, made first: after a crash between the two, the replay
+		// finds first_score set and only the counters are applied. (An
+		// attempt whose number is known and is not the first only finds
+		// it set, unless the first was lost.)
+		err := database.UpdateIf(ctx, s.enrollments, id,
+			bson.M{"applied_attempts": bson.M{"$ne": a.AttemptID}, q + ".first_score": bson.M{"$exists": false}},
+			bson.M{"$set": bson.M{q + ".first_score": a.Score}}, false, nil)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return lontar.QuizResult{}, fmt.Errorf("enrollments: record attempt %s in %s: %w", a.AttemptID, id, err)
+		}
+	}
 	if a.Kind != "" {
 		set[q+".kind"] = a.Kind
 	}
@@ -342,7 +393,7 @@ func (s *Store) RecordQuizAttempt(ctx context.Context, userID string, a lontar.Q
 		set[q+".passed"] = true // passed stays true once true: it is never set false
 		update["$min"] = bson.M{"quiz_passed_at." + fieldKey(a.QuizID): at}
 	}
-	e, err := s.update(ctx, notApplied, update)
+	e, err := s.updateIf(ctx, id, notApplied, update)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		// Either not enrolled, or this attempt was counted before.
 		e, err = s.Enrollment(ctx, userID, a.CourseID)
@@ -371,10 +422,9 @@ func (s *Store) RecordQuizAttempt(ctx context.Context, userID string, a lontar.Q
 // the first code recorded stays.
 func (s *Store) SetCertificateCode(ctx context.Context, userID, courseID, code string) error {
 	id := enrollmentID(userID, courseID)
-	_, err := s.enrollments.UpdateOne(ctx,
-		bson.M{"_id": id, "certificate_code": bson.M{"$exists": false}},
-		bson.M{"$set": bson.M{"certificate_code": code}})
-	if err != nil {
+	err := database.UpdateIf(ctx, s.enrollments, id, bson.M{"certificate_code": bson.M{"$exists": false}},
+		bson.M{"$set": bson.M{"certificate_code": code}}, false, nil)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return fmt.Errorf("enrollments: set certificate of %s: %w", id, err)
 	}
 	return nil
@@ -427,14 +477,14 @@ func (s *Store) complete(ctx context.Context, e *Enrollment, course *courses.Cou
 			}
 		}
 	}
-	res, err := s.enrollments.UpdateOne(ctx, bson.M{"_id": e.ID, "completed_at": bson.M{"$exists": false}},
-		bson.M{"$set": bson.M{"completed_at": doneAt}})
-	if err != nil {
-		return fmt.Errorf("enrollments: complete %s: %w", e.ID, err)
-	}
-	if res.ModifiedCount == 1 {
+	err := database.UpdateIf(ctx, s.enrollments, e.ID, bson.M{"completed_at": bson.M{"$exists": false}},
+		bson.M{"$set": bson.M{"completed_at": doneAt}}, false, nil)
+	if err == nil {
 		e.CompletedAt = &doneAt
 		return nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("enrollments: complete %s: %w", e.ID, err)
 	}
 	// Another request completed it first; show its time.
 	fresh, err := s.Enrollment(ctx, e.UserID, e.CourseID)
@@ -443,6 +493,21 @@ func (s *Store) complete(ctx context.Context, e *Enrollment, course *courses.Cou
 	}
 	e.CompletedAt = fresh.CompletedAt
 	return nil
+}
+
+// updateIf applies one atomic update guarded by guard (see
+// database.UpdateIf) and returns the document after it.
+func (s *Store) updateIf(ctx context.Context, id string, guard, update bson.M) (*Enrollment, error) {
+	var e Enrollment
+	err := database.UpdateIf(ctx, s.enrollments, id, guard, update, false, &e)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("enrollments: update enrollment %s: %w", id, err)
+	}
+	e.unescapeKeys()
+	return &e, nil
 }
 
 // certify asks the certifier for the certificate of the completed

@@ -90,82 +90,214 @@ var (
 		"occurred_at harus berupa waktu RFC 3339.", "occurred_at must be an RFC 3339 time.")
 )
 
-// Apply applies the caller's events in the order they came and returns
-// one result per event. Bad events are rejected with a reason and the
-// others still apply. An error that is not the event's fault (the store
-// failing) stops the batch: the client sends it again, and what was
-// applied already comes back as duplicate.
+// errTooManyEvents answers a batch over MaxSyncEvents with too_large
+// (413) rather than validation_failed: the client's remedy is the one for
+// an oversized body, send fewer events at once, and it can tell that
+// from the status alone.
+var errTooManyEvents = lontar.NewError(lontar.ETooLarge,
+	fmt.Sprintf("Paling banyak %d peristiwa per sinkronisasi.", MaxSyncEvents),
+	fmt.Sprintf("At most %d events per sync.", MaxSyncEvents))
+
+// Apply applies the caller's events and returns one result per event, in
+// the order they came. Bad events are rejected with a reason and the
+// others still apply. Events of one type are applied together, types in
+// the order they first appear, so a batch applier (lesson completions)
+// writes each enrollment once for the whole batch; the events applied are
+// then recorded in one write. An error that is not the event's fault (the
+// store failing) stops the batch after recording what was applied: the
+// client sends it again, and what was applied comes back as duplicate.
 func (s *Syncer) Apply(ctx context.Context, c *lontar.Caller, events []json.RawMessage) ([]SyncResult, error) {
-	results := make([]SyncResult, 0, len(events))
-	for _, raw := range events {
-		r, err := s.applyOne(ctx, c, raw)
-		if err != nil {
-			return nil, err
+	if len(events) > MaxSyncEvents {
+		return nil, errTooManyEvents
+	}
+	results := make([]SyncResult, len(events))
+	now := database.Now()
+	firstOf := map[string]int{} // event id → index of its first occurrence
+	sameAs := map[int]int{}     // a repeat within the batch → that first index
+	var todo []int              // new events, by index
+	evs := make([]lontar.SyncEvent, len(events))
+	for i, raw := range events {
+		ev, sent, rej := parseEvent(raw, now)
+		results[i].ID = sent // as the client wrote it
+		if rej != nil {
+			results[i] = rejected(sent, rej)
+			continue
 		}
-		results = append(results, r)
+		if _, ok := s.appliers[ev.Type]; !ok {
+			results[i] = rejected(sent, errEventType)
+			continue
+		}
+		if first, ok := firstOf[ev.ID]; ok {
+			sameAs[i] = first
+			continue
+		}
+		firstOf[ev.ID] = i
+		evs[i] = ev
+		todo = append(todo, i)
+	}
+
+	// Skip the work for events recorded before (read through the reading
+	// pool); whether this request applied an event is still decided by
+	// the record written below.
+	fresh := todo[:0]
+	for _, i := range todo {
+		key := c.UserID + ":" + evs[i].ID
+		err := database.Reads(s.events).FindOne(ctx, bson.M{"_id": key}, options.FindOne().SetProjection(bson.M{"_id": 1})).Err()
+		switch {
+		case err == nil:
+			results[i].Status = SyncDuplicate
+		case errors.Is(err, mongo.ErrNoDocuments):
+			fresh = append(fresh, i)
+		default:
+			return nil, fmt.Errorf("enrollments: read sync event %s: %w", key, err)
+		}
+	}
+
+	var applied []int
+	var failed error
+	for _, group := range byType(fresh, evs) {
+		perEvent, err := s.applyGroup(ctx, c, group, evs)
+		if err != nil {
+			failed = err
+			break
+		}
+		// perEvent may stop short, at an event that failed the batch.
+		for k, e := range perEvent {
+			i := group[k]
+			var le *lontar.Error
+			switch {
+			case e == nil:
+				applied = append(applied, i)
+			case isRejection(e):
+				errors.As(e, &le)
+				results[i] = rejected(results[i].ID, le)
+			default:
+				failed = fmt.Errorf("enrollments: apply %s event %s: %w", evs[i].Type, evs[i].ID, e)
+			}
+		}
+		if failed != nil {
+			break
+		}
+	}
+	if err := s.record(ctx, c, applied, evs, results, now); err != nil {
+		return nil, errors.Join(failed, err)
+	}
+	if failed != nil {
+		return nil, failed
+	}
+	for i, first := range sameAs {
+		results[i] = results[first]
+		if results[i].Status == SyncApplied {
+			results[i].Status = SyncDuplicate // the same event, sent twice in one batch
+		}
 	}
 	return results, nil
 }
 
-func (s *Syncer) applyOne(ctx context.Context, c *lontar.Caller, raw json.RawMessage) (SyncResult, error) {
+// parseEvent reads an event's id (normalised, and as sent), type and
+// time; a rejection reason when they are not right.
+func parseEvent(raw json.RawMessage, now time.Time) (ev lontar.SyncEvent, sentID string, rej *lontar.Error) {
 	var head struct {
 		ID         string `json:"id"`
 		Type       string `json:"type"`
 		OccurredAt string `json:"occurred_at"`
 	}
 	if err := json.Unmarshal(raw, &head); err != nil {
-		return rejected("", errEventShape), nil
+		return lontar.SyncEvent{}, "", errEventShape
 	}
-	r := SyncResult{ID: head.ID}
 	id, ok := lontar.ParseUUID(head.ID)
 	if !ok {
-		return rejected(head.ID, errEventID), nil
+		return lontar.SyncEvent{}, head.ID, errEventID
 	}
-	a, ok := s.appliers[head.Type]
-	if !ok {
-		return rejected(head.ID, errEventType), nil
-	}
-	now := database.Now()
 	var at time.Time
 	if head.OccurredAt != "" {
 		t, err := time.Parse(time.RFC3339Nano, head.OccurredAt)
 		if err != nil {
-			return rejected(head.ID, errEventTime), nil
+			return lontar.SyncEvent{}, head.ID, errEventTime
 		}
 		at = t
 	}
-	ev := lontar.SyncEvent{ID: id, Type: head.Type, OccurredAt: clampTime(at, now), Raw: raw}
-	key := c.UserID + ":" + id
+	return lontar.SyncEvent{ID: id, Type: head.Type, OccurredAt: clampTime(at, now), Raw: raw}, head.ID, nil
+}
 
-	// Skip the work for an event recorded before; whether this request
-	// applied it is still decided by the insert below.
-	err := s.events.FindOne(ctx, bson.M{"_id": key}, options.FindOne().SetProjection(bson.M{"_id": 1})).Err()
-	if err == nil {
-		r.Status = SyncDuplicate
-		return r, nil
-	}
-	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return r, fmt.Errorf("enrollments: read sync event %s: %w", key, err)
-	}
-
-	if err := a.ApplySync(ctx, c, ev); err != nil {
-		var le *lontar.Error
-		if errors.As(err, &le) && le.Code != lontar.EInternal {
-			return rejected(head.ID, le), nil
+// byType groups event indexes by type, types in order of first appearance
+// and events in the order they came.
+func byType(idx []int, evs []lontar.SyncEvent) [][]int {
+	var groups [][]int
+	at := map[string]int{}
+	for _, i := range idx {
+		g, ok := at[evs[i].Type]
+		if !ok {
+			g = len(groups)
+			at[evs[i].Type] = g
+			groups = append(groups, nil)
 		}
-		return r, fmt.Errorf("enrollments: apply %s event %s: %w", head.Type, key, err)
+		groups[g] = append(groups[g], i)
 	}
-	_, err = s.events.InsertOne(ctx, syncedEvent{ID: key, UserID: c.UserID, Type: head.Type,
-		OccurredAt: ev.OccurredAt, ReceivedAt: now})
-	switch {
-	case mongo.IsDuplicateKeyError(err):
-		r.Status = SyncDuplicate // a concurrent request recorded it first
-	case err != nil:
-		return r, fmt.Errorf("enrollments: record sync event %s: %w", key, err)
-	default:
-		r.Status = SyncApplied
+	return groups
+}
+
+// applyGroup applies events of one type: at once when the applier can,
+// else one by one.
+func (s *Syncer) applyGroup(ctx context.Context, c *lontar.Caller, group []int, evs []lontar.SyncEvent) ([]error, error) {
+	a := s.appliers[evs[group[0]].Type]
+	if b, ok := a.(lontar.SyncBatchApplier); ok {
+		batch := make([]lontar.SyncEvent, len(group))
+		for k, i := range group {
+			batch[k] = evs[i]
+		}
+		perEvent, err := b.ApplySyncBatch(ctx, c, batch)
+		if err == nil && len(perEvent) != len(batch) {
+			err = fmt.Errorf("enrollments: %s applier answered %d of %d events", evs[group[0]].Type, len(perEvent), len(batch))
+		}
+		return perEvent, err
 	}
-	return r, nil
+	perEvent := make([]error, len(group))
+	for k, i := range group {
+		perEvent[k] = a.ApplySync(ctx, c, evs[i])
+		if perEvent[k] != nil && !isRejection(perEvent[k]) {
+			return perEvent[:k+1], nil // the caller stops at this failure
+		}
+	}
+	return perEvent, nil
+}
+
+// record writes the records of the applied events in one insert and sets
+// their results: applied, or duplicate where a concurrent request
+// recorded the same event first.
+func (s *Syncer) record(ctx context.Context, c *lontar.Caller, applied []int, evs []lontar.SyncEvent, results []SyncResult, now time.Time) error {
+	if len(applied) == 0 {
+		return nil
+	}
+	docs := make([]any, len(applied))
+	for k, i := range applied {
+		docs[k] = syncedEvent{ID: c.UserID + ":" + evs[i].ID, UserID: c.UserID, Type: evs[i].Type,
+			OccurredAt: evs[i].OccurredAt, ReceivedAt: now}
+		results[i].Status = SyncApplied
+	}
+	_, err := s.events.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return nil
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		return fmt.Errorf("enrollments: record %d sync events: %w", len(docs), err)
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 || we.Index < 0 || we.Index >= len(applied) {
+			return fmt.Errorf("enrollments: record %d sync events: %w", len(docs), err)
+		}
+		results[applied[we.Index]].Status = SyncDuplicate // a concurrent request recorded it first
+	}
+	return nil
+}
+
+// isRejection tells an event's own fault (rejected with its reason) from
+// the server's: an internal error or an unavailable store fails the batch,
+// so the client keeps the events and sends them again.
+func isRejection(err error) bool {
+	var le *lontar.Error
+	return errors.As(err, &le) && le.Code != lontar.EInternal && le.Code != lontar.EUnavailable
 }
 
 func rejected(id string, e *lontar.Error) SyncResult {
@@ -180,19 +312,61 @@ func LessonCompletions(store *Store) lontar.SyncApplier { return lessonCompleted
 type lessonCompleted struct{ store *Store }
 
 func (a lessonCompleted) ApplySync(ctx context.Context, c *lontar.Caller, ev lontar.SyncEvent) error {
-	var in struct {
-		CourseID string `json:"course_id"`
-		LessonID string `json:"lesson_id"`
+	errs, err := a.ApplySyncBatch(ctx, c, []lontar.SyncEvent{ev})
+	if err != nil {
+		return err
 	}
-	if err := json.Unmarshal(ev.Raw, &in); err != nil {
-		return errEventShape
+	return errs[0]
+}
+
+// ApplySyncBatch records the completions of each course in one update of
+// its enrollment.
+func (a lessonCompleted) ApplySyncBatch(ctx context.Context, c *lontar.Caller, evs []lontar.SyncEvent) ([]error, error) {
+	errs := make([]error, len(evs))
+	lessonIDs := make([]string, len(evs))
+	byCourse := map[string][]int{}
+	var order []string
+	for k, ev := range evs {
+		var in struct {
+			CourseID string `json:"course_id"`
+			LessonID string `json:"lesson_id"`
+		}
+		switch err := json.Unmarshal(ev.Raw, &in); {
+		case err != nil:
+			errs[k] = errEventShape
+			continue
+		case in.CourseID == "":
+			errs[k] = lontar.NewError(lontar.EInvalid, "course_id wajib diisi.", "course_id is required.")
+			continue
+		case in.LessonID == "":
+			errs[k] = errLessonNotFound
+			continue
+		}
+		if _, ok := byCourse[in.CourseID]; !ok {
+			order = append(order, in.CourseID)
+		}
+		byCourse[in.CourseID] = append(byCourse[in.CourseID], k)
+		lessonIDs[k] = in.LessonID
 	}
-	if in.CourseID == "" {
-		return lontar.NewError(lontar.EInvalid, "course_id wajib diisi.", "course_id is required.")
+	for _, courseID := range order {
+		ks := byCourse[courseID]
+		lessons := make([]LessonCompletion, len(ks))
+		for j, k := range ks {
+			lessons[j] = LessonCompletion{LessonID: lessonIDs[k], At: evs[k].OccurredAt}
+		}
+		_, perLesson, err := a.store.CompleteLessons(ctx, c.UserID, courseID, lessons)
+		if err != nil {
+			if !isRejection(err) {
+				return nil, err
+			}
+			for _, k := range ks {
+				errs[k] = err // the course is not published, or not enrolled
+			}
+			continue
+		}
+		for j, k := range ks {
+			errs[k] = perLesson[j]
+		}
 	}
-	if in.LessonID == "" {
-		return errLessonNotFound
-	}
-	_, err := a.store.CompleteLesson(ctx, c.UserID, in.CourseID, in.LessonID, ev.OccurredAt)
-	return err
+	return errs, nil
 }

@@ -278,3 +278,43 @@ func TestSyncRegisteredEventTypes(t *testing.T) {
 		t.Fatalf("applied %d times", quiz.n.Load())
 	}
 }
+
+// flakyApplier fails with an unavailable store until healed.
+type flakyApplier struct{ healed atomic.Bool }
+
+func (a *flakyApplier) ApplySync(context.Context, *lontar.Caller, lontar.SyncEvent) error {
+	if !a.healed.Load() {
+		return lontar.Unavailable(fmt.Errorf("store down"))
+	}
+	return nil
+}
+
+// A store failure in the middle of a batch is the server's fault, not the
+// events': the batch fails (so the phone keeps its outbox), what was
+// applied before is recorded, and the retry applies the rest and reports
+// the rest as applied and the earlier ones as duplicates.
+func TestSyncBatchFailingHalfwayIsRetried(t *testing.T) {
+	flaky := &flakyApplier{}
+	f := coursetest.New(t, map[string]lontar.SyncApplier{"note_taken": flaky})
+	course := f.MustCourse(t, "jualan", "inst-a", "l1,l2")
+	_, token := f.Learner(t)
+	f.Enroll(t, token, course.ID)
+	now := time.Now().UTC()
+	batch := []map[string]any{
+		lessonEvent(newUUID(), course.ID, "l1", now),
+		{"id": newUUID(), "type": "note_taken"},
+		lessonEvent(newUUID(), course.ID, "l2", now),
+	}
+	r := f.Env.Do(t, http.MethodPost, "/api/v1/sync", token, map[string]any{"events": batch})
+	if r.Status != http.StatusServiceUnavailable {
+		t.Fatalf("a failing store: %d %s, want 503", r.Status, r.Body)
+	}
+	if got := f.MyEnrollment(t, token, course.ID); got.LessonsDone != 2 {
+		t.Fatalf("lessons applied before the failure: %d, want 2 (lesson events go first, together)", got.LessonsDone)
+	}
+	flaky.healed.Store(true)
+	res := syncBatch(t, f, token, batch)
+	if res[0].Status != "duplicate" || res[1].Status != "applied" || res[2].Status != "duplicate" {
+		t.Fatalf("retry: %+v", res)
+	}
+}

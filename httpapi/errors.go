@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"lontar"
+	"lontar/database"
 )
 
 var statusOf = map[string]int{
@@ -61,6 +62,11 @@ func ErrorHandler(logger *slog.Logger) fiber.ErrorHandler {
 			} else if fe.Code < 500 {
 				e = lontar.NewError(lontar.EBadRequest, "Permintaan tidak dapat diproses.", "The request could not be processed.")
 			}
+		}
+		if e == nil && database.IsUnavailable(err) {
+			// The store is down or slow: a 503 the app retries, not a 500.
+			err = lontar.Unavailable(err)
+			errors.As(err, &e)
 		}
 		if e == nil || e.Code == lontar.EInternal {
 			logger.Error("request failed", "request_id", c.GetRespHeader(fiber.HeaderXRequestID),

@@ -2,16 +2,21 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"lontar"
 	"lontar/httpapi"
@@ -66,10 +71,22 @@ func TestInvalidUTF8IsRefused(t *testing.T) {
 	for _, body := range [][]byte{
 		[]byte("{\"name\":\"Ina \xff\xfe\"}"),
 		[]byte("{\"name\":\"Ina\",\"x\":\"\xc3\"}"),
+		[]byte(`{"name":"Ina \ud800"}`),       // half a surrogate pair, escaped
+		[]byte(`{"name":"Ina \udc00\ud800"}`), // the halves in the wrong order
+		[]byte(`{"name":"Ina \ud83d\u0041"}`), // a high half with no low one
 	} {
 		status, eb, raw, _ := call(t, app, "POST", "/echo", "application/json", body, "en")
 		if status != 400 || eb.Error.Code != "bad_request" || !strings.Contains(eb.Error.Message, "UTF-8") {
 			t.Errorf("%q: %d %s", body, status, raw)
+		}
+	}
+}
+
+func TestValidEscapesAreAccepted(t *testing.T) {
+	app := newApp(io.Discard)
+	for _, body := range []string{`{"name":"Ina \ud83d\ude00"}`, `{"name":"Ina \\ud800"}`, `{"name":"Ina\n\u00e9"}`} {
+		if status, _, raw, _ := call(t, app, "POST", "/echo", "application/json", []byte(body), "en"); status != 200 {
+			t.Errorf("%s: %d %s", body, status, raw)
 		}
 	}
 }
@@ -160,5 +177,29 @@ func TestOversizedBodyGets413NotAReset(t *testing.T) {
 		if resp.StatusCode != 413 || !strings.Contains(string(raw), `"too_large"`) || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Fatalf("try %d: %d %v %s", i, resp.StatusCode, resp.Header, raw)
 		}
+	}
+}
+
+// A store that cannot be reached is a 503 the app retries, wherever it
+// happens, not a 500.
+func TestUnreachableStoreIs503(t *testing.T) {
+	var logs bytes.Buffer
+	app := newApp(&logs)
+	client, err := mongo.Connect(options.Client().ApplyURI("mongodb://127.0.0.1:1/").
+		SetServerSelectionTimeout(200 * time.Millisecond).SetConnectTimeout(200 * time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Disconnect(context.Background())
+	app.Get("/down", func(c *fiber.Ctx) error {
+		err := client.Database("x").Collection("y").FindOne(c.UserContext(), map[string]string{"_id": "z"}).Err()
+		return fmt.Errorf("accounts: get user: %w", err)
+	})
+	status, eb, raw, _ := call(t, app, "GET", "/down", "", nil, "")
+	if status != 503 || eb.Error.Code != "unavailable" || strings.Contains(raw, "127.0.0.1") {
+		t.Fatalf("%d %s", status, raw)
+	}
+	if !strings.Contains(logs.String(), "store unavailable") {
+		t.Fatalf("not logged: %s", logs.String())
 	}
 }

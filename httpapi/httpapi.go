@@ -170,7 +170,7 @@ func DecodeJSON(c *fiber.Ctx, v any) error {
 			"Kirim data sebagai application/json.", "Send the data as application/json.")
 	}
 	body := c.Body()
-	if !utf8.Valid(body) {
+	if !utf8.Valid(body) || loneSurrogate(body) {
 		// Go's decoder would quietly store U+FFFD instead.
 		return errNotUTF8
 	}
@@ -186,6 +186,55 @@ func DecodeJSON(c *fiber.Ctx, v any) error {
 		return ErrBadJSON
 	}
 	return nil
+}
+
+// loneSurrogate reports a \u escape of half a UTF-16 surrogate pair
+// without its other half: text that is not Unicode, written in ASCII.
+// Backslashes appear only inside JSON strings, so a scan of escapes is
+// exact.
+func loneSurrogate(b []byte) bool {
+	hex4 := func(i int) (rune, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		var r rune
+		for _, c := range b[i+2 : i+6] {
+			switch {
+			case c >= '0' && c <= '9':
+				r = r<<4 | rune(c-'0')
+			case c >= 'a' && c <= 'f':
+				r = r<<4 | rune(c-'a'+10)
+			case c >= 'A' && c <= 'F':
+				r = r<<4 | rune(c-'A'+10)
+			default:
+				return 0, false
+			}
+		}
+		return r, true
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := hex4(i)
+		if !ok {
+			i++ // an escape such as \\ or \n: skip the escaped byte
+			continue
+		}
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true // a low half first
+		case r >= 0xD800 && r <= 0xDBFF:
+			low, ok := hex4(i + 6)
+			if !ok || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 11
+		default:
+			i += 5
+		}
+	}
+	return false
 }
 
 var errNotUTF8 = lontar.NewError(lontar.EBadRequest,

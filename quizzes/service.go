@@ -361,7 +361,7 @@ func (s *Service) Submit(ctx context.Context, c *lontar.Caller, quizID string, s
 // enrollment counts each attempt id once.
 func (s *Service) record(ctx context.Context, userID string, q *Quiz, a *Attempt) error {
 	_, err := s.enrollments.RecordQuizAttempt(ctx, userID, lontar.QuizAttempt{AttemptID: a.ID, QuizID: q.ID,
-		CourseID: q.CourseID, Kind: q.Kind, Score: a.Score, Passed: a.Passed, At: a.ClientTime})
+		CourseID: q.CourseID, Kind: q.Kind, Score: a.Score, Passed: a.Passed, At: a.ClientTime, Number: a.Number})
 	return err
 }
 

@@ -22,6 +22,7 @@ type Store struct {
 	index    *mongo.Collection // _id course id → quiz ids, final quiz id
 	attempts *mongo.Collection // _id "user:attempt"
 	counters *mongo.Collection // _id "user:quiz" → attempts used
+	cache    *cache
 }
 
 // NewStore returns a Store on db.
@@ -31,6 +32,7 @@ func NewStore(db *mongo.Database) *Store {
 		index:    db.Collection("course_quizzes"),
 		attempts: db.Collection("quiz_attempts"),
 		counters: db.Collection("quiz_counters"),
+		cache:    newCache(CacheTTL),
 	}
 }
 
@@ -50,9 +52,19 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 
 var errQuizNotFound = lontar.NotFound("Kuis", "Quiz")
 
-// Get returns the quiz with id.
+// Get returns the quiz with id, from memory when it was read within
+// CacheTTL. The quiz is shared: callers must not modify it.
 func (s *Store) Get(ctx context.Context, id string) (*Quiz, error) {
-	return database.FindByID[Quiz](ctx, s.quizzes, id, errQuizNotFound, "quizzes: get")
+	if q, ok := s.cache.quiz(id); ok {
+		return q, nil
+	}
+	gen := s.cache.generation()
+	q, err := database.FindByID[Quiz](ctx, s.quizzes, id, errQuizNotFound, "quizzes: get")
+	if err != nil {
+		return nil, err
+	}
+	s.cache.putQuiz(gen, q)
+	return q, nil
 }
 
 // Create inserts a new quiz and adds it to its course's index.
@@ -88,6 +100,9 @@ func (s *Store) Replace(ctx context.Context, q *Quiz) error {
 // indexQuiz records the quiz in its course's index document, so a course's
 // quizzes and its final are found by _id. Idempotent.
 func (s *Store) indexQuiz(ctx context.Context, q *Quiz) error {
+	// Every create, edit and replayed create ends here: what this
+	// instance cached of the quiz and its course is stale after it.
+	defer s.cache.forget(q.ID, q.CourseID)
 	update := bson.M{"$addToSet": bson.M{"quiz_ids": q.ID}}
 	if q.Kind == KindFinal {
 		update["$set"] = bson.M{"final_quiz_id": q.ID}
@@ -113,35 +128,37 @@ type courseIndex struct {
 }
 
 func (s *Store) courseIndex(ctx context.Context, courseID string) (courseIndex, error) {
+	if ix, ok := s.cache.index(courseID); ok {
+		return ix, nil
+	}
+	gen := s.cache.generation()
 	var ix courseIndex
-	err := s.index.FindOne(ctx, bson.M{"_id": courseID}).Decode(&ix)
+	err := database.Reads(s.index).FindOne(ctx, bson.M{"_id": courseID}).Decode(&ix)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return ix, fmt.Errorf("quizzes: course index %s: %w", courseID, err)
 	}
+	s.cache.putIndex(gen, courseID, ix)
 	return ix, nil
 }
 
 // ForCourse returns the course's quizzes in the order they were added.
+// Each is read by _id (through the cache): on the embedded store a query
+// for several ids would read and decode every quiz there is.
 func (s *Store) ForCourse(ctx context.Context, courseID string) ([]*Quiz, error) {
 	ix, err := s.courseIndex(ctx, courseID)
 	if err != nil || len(ix.QuizIDs) == 0 {
 		return nil, err
 	}
-	cur, err := s.quizzes.Find(ctx, bson.M{"_id": bson.M{"$in": ix.QuizIDs}})
-	if err != nil {
-		return nil, fmt.Errorf("quizzes: list course %s: %w", courseID, err)
-	}
-	var got []*Quiz
-	if err := cur.All(ctx, &got); err != nil {
-		return nil, fmt.Errorf("quizzes: list course %s: %w", courseID, err)
-	}
-	byID := map[string]*Quiz{}
-	for _, q := range got {
-		byID[q.ID] = q
-	}
 	var out []*Quiz
 	for _, id := range ix.QuizIDs {
-		if q, ok := byID[id]; ok && q.CourseID == courseID {
+		q, err := s.Get(ctx, id)
+		if lontar.IsCode(err, lontar.ENotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("quizzes: list course %s: %w", courseID, err)
+		}
+		if q.CourseID == courseID {
 			out = append(out, q)
 		}
 	}
@@ -188,7 +205,7 @@ type counter struct {
 // AttemptsUsed returns how many attempts the learner has used on a quiz.
 func (s *Store) AttemptsUsed(ctx context.Context, userID, quizID string) (int, error) {
 	var c counter
-	err := s.counters.FindOne(ctx, bson.M{"_id": userID + ":" + quizID}).Decode(&c)
+	err := database.Reads(s.counters).FindOne(ctx, bson.M{"_id": userID + ":" + quizID}).Decode(&c)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return 0, fmt.Errorf("quizzes: attempts used: %w", err)
 	}
@@ -204,14 +221,13 @@ var errNoAttemptsLeft = lontar.NewError(lontar.EConflict,
 // number without counting it twice (a replay after a crash).
 func (s *Store) reserve(ctx context.Context, userID, quizID, attemptID string, max int) (int, error) {
 	id := userID + ":" + quizID
-	filter := bson.M{"_id": id, "attempt_ids": bson.M{"$ne": attemptID}}
+	guard := bson.M{"attempt_ids": bson.M{"$ne": attemptID}}
 	if max > 0 {
-		filter["used"] = bson.M{"$lt": max}
+		guard["used"] = bson.M{"$lt": max}
 	}
 	var c counter
-	err := s.counters.FindOneAndUpdate(ctx, filter,
-		bson.M{"$inc": bson.M{"used": 1}, "$push": bson.M{"attempt_ids": attemptID}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&c)
+	err := database.UpdateIf(ctx, s.counters, id, guard,
+		bson.M{"$inc": bson.M{"used": 1}, "$push": bson.M{"attempt_ids": attemptID}}, true, &c)
 	if err == nil {
 		return c.Used, nil
 	}
@@ -252,7 +268,7 @@ func (s *Store) saveAttempt(ctx context.Context, a *Attempt) (*Attempt, bool, er
 // Attempts returns the learner's attempts at a quiz, oldest first.
 func (s *Store) Attempts(ctx context.Context, userID, quizID string) ([]*Attempt, error) {
 	var c counter
-	err := s.counters.FindOne(ctx, bson.M{"_id": userID + ":" + quizID}).Decode(&c)
+	err := database.Reads(s.counters).FindOne(ctx, bson.M{"_id": userID + ":" + quizID}).Decode(&c)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return []*Attempt{}, nil // none taken yet
 	}

@@ -78,6 +78,9 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 			return nil, fmt.Errorf("ensure indexes: %w", err)
 		}
 	}
+	if err := conn.IndexIDLookups(ctx); err != nil {
+		return nil, fmt.Errorf("index _id lookups: %w", err)
+	}
 	if cfg.BootstrapAdminPhone != "" {
 		if err := users.EnsureBootstrapAdmin(ctx, cfg.BootstrapAdminPhone, cfg.BootstrapAdminPassword); err != nil {
 			return nil, fmt.Errorf("bootstrap admin: %w", err)

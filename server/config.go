@@ -23,6 +23,9 @@ type Config struct {
 	TrustedProxies         []string
 	HomeRegion             string // LONTAR_HOME_REGION: BPS code listed first in region pickers
 	DataPricePerGB         int    // LONTAR_DATA_PRICE_PER_GB: Rupiah, for "what saving a course costs"
+	// PprofAddr serves net/http/pprof (with block and mutex profiling on)
+	// on this loopback address; empty (the default) serves nothing.
+	PprofAddr string // LONTAR_PPROF_ADDR
 }
 
 // defaultDataPricePerGB is Rupiah per GB of a common prepaid data package
@@ -49,6 +52,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		SQLiteSynchronous:      get("LONTAR_SQLITE_SYNCHRONOUS", "full"),
 		LogFormat:              get("LONTAR_LOG_FORMAT", "text"),
 		HomeRegion:             get("LONTAR_HOME_REGION", "5371"),
+		PprofAddr:              get("LONTAR_PPROF_ADDR", ""),
 	}
 	if p := get("LONTAR_TRUSTED_PROXIES", ""); p != "" {
 		for _, s := range strings.Split(p, ",") {
@@ -85,6 +89,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	case "text", "json":
 	default:
 		errs = append(errs, fmt.Errorf("LONTAR_LOG_FORMAT %q: want text or json", c.LogFormat))
+	}
+	if c.PprofAddr != "" {
+		// Profiles show internals: never on a public interface.
+		host, _, err := net.SplitHostPort(c.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			errs = append(errs, fmt.Errorf("LONTAR_PPROF_ADDR %q: want a loopback host:port", c.PprofAddr))
+		}
 	}
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
 		errs = append(errs, fmt.Errorf("LONTAR_PUBLIC_URL %q: want an http(s) URL", c.PublicURL))

@@ -15,7 +15,7 @@ type sessionReply struct {
 	} `json:"user"`
 }
 
-func login(t *testing.T, s *server, phone, password string) string {
+func login(t testing.TB, s *server, phone, password string) string {
 	t.Helper()
 	r := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": phone, "password": password})
 	var got sessionReply
@@ -26,7 +26,7 @@ func login(t *testing.T, s *server, phone, password string) string {
 	return got.AccessToken
 }
 
-func register(t *testing.T, s *server, phone, name, sector, region, gender string) string {
+func register(t testing.TB, s *server, phone, name, sector, region, gender string) string {
 	t.Helper()
 	r := s.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"phone": phone, "name": name, "password": "belajar-di-lontar",
 		"profile": map[string]any{"sector": sector, "region": region, "gender": gender}})

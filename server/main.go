@@ -9,8 +9,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -41,6 +45,12 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	}
 	logger := slog.New(handler)
 	started := time.Now()
+	if getenv("GOMEMLIMIT") == "" {
+		// A soft ceiling for the Go heap, so a registration wave (each
+		// argon2id hash holds 19 MiB) does not leave the heap at twice
+		// its live size on a small server; GOMEMLIMIT overrides it.
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -73,6 +83,15 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		return err
 	}
 
+	if cfg.PprofAddr != "" {
+		stopPprof, err := servePprof(cfg.PprofAddr, logger)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopPprof()
+	}
+
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(httpapi.Listener(ln)) }()
 	logger.Info("listening on "+listenURL, "store", storeKind(conn), "ready_after", time.Since(started).Round(time.Millisecond).String())
@@ -87,6 +106,29 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT is set.
+const defaultMemoryLimit = 150 << 20
+
+// servePprof serves the runtime profiles on a loopback address of their
+// own, so they are never reachable through the public listener, and turns
+// on block and mutex profiling, which cost a little on every contention.
+func servePprof(addr string, logger *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("pprof: listen on %s: %w", addr, err)
+	}
+	runtime.SetBlockProfileRate(int(10 * time.Microsecond))
+	runtime.SetMutexProfileFraction(10)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	logger.Info("pprof on http://" + ln.Addr().String() + "/debug/pprof/")
+	return func() { _ = srv.Close() }, nil
 }
 
 func storeKind(s *database.Conn) string {

@@ -88,7 +88,13 @@ var apiRoutes = []route{
 	{"POST", "/api/v1/certificates/:code/revoke", "certificates", "Revoke with a reason (the issuing institution's trainers, admin); 409 if revoked already", "trainer, admin", "{reason}", 200},
 	{"GET", "/api/v1/issuers/:institution", "certificates", "The issuer's Open Badges Profile named by credentials", "", "", 200},
 	{"GET", "/api/v1/cohorts/:id/certificates", "certificates", "A cohort's certificates: issued, pending with what is missing (lessons, final quiz), revoked", "trainer, admin", "", 200},
+	{"GET", "/.well-known/jwks.json", "certificates", "The Ed25519 public keys (JWKS) that verify certificate credentials, rotated ones included", "", "", 200},
+	{"GET", "/verify/:code", "certificates", "Human verification page (HTML, no login): valid, revoked with date and reason, unknown, or mistyped", "", "", 200},
+	{"GET", "/verify", "certificates", "The verification page's form; ?code= redirects to /verify/{code}", "", "", 200},
 	{"POST", "/api/v1/signing-keys/rotate", "certificates", "Start signing with a new Ed25519 key; old keys stay published", "admin", "", 201},
+	{"GET", "/.well-known/jwks.json", "certificates", "The Ed25519 public keys (JWKS, with kid) that verify every credential ever issued, rotated keys included", "", "", 200},
+	{"GET", "/verify/:code", "certificates", "A small HTML page (no login, no scripts) saying valid, revoked (date, reason), mistyped or unknown, with the certificate's snapshot; the target of the PDF's QR code", "", "", 200},
+	{"GET", "/verify", "certificates", "The verify page's form; ?code= shows the page for a typed code", "", "", 200},
 }
 
 var paramRe = regexp.MustCompile(`:([a-z_]+)`)

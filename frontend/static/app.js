@@ -23,6 +23,9 @@ const screens = [
   [/^\/pelatih\/kursus\/([^/]+)$/, '/editor.js', 'courseEditView', 'staff'],
   [/^\/pelatih\/kursus\/([^/]+)\/kuis$/, '/quizedit.js', 'quizListView', 'staff'],
   [/^\/pelatih\/kuis\/([^/]+)$/, '/quizedit.js', 'quizEditView', 'staff'],
+  [/^\/sertifikat$/, '/certificate.js', 'certificatesView', 'user'],
+  [/^\/sertifikat\/([^/]+)$/, '/certificate.js', 'certificateView', 'user'],
+  [/^\/pelatih\/kelas\/([^/]+)\/sertifikat$/, '/certificate.js', 'cohortCertificatesView', 'staff'],
 ];
 
 const kb = (bytes) => Math.max(1, Math.round(bytes / 1024));
@@ -144,7 +147,8 @@ async function homeView() {
       link('/kursus/' + en.course_id, { class: 'title' }, h('strong', {}, c?.title || en.course_title || en.course_id)),
       progressBar(total ? (100 * done.size) / total : en.percent),
       next ? button(`/kursus/${en.course_id}/${next.id}`, t('continue_to', { title: next.title }))
-        : h('span', { class: 'badge' }, t('course_done')));
+        : h('span', { class: 'badge' }, t('course_done')),
+      en.certificate_code ? button('/sertifikat/' + encodeURIComponent(en.certificate_code), t('certificate_open'), 'secondary') : null);
   }));
   const joinForm = submitting(h('form', { class: 'card', novalidate: true },
     field('code', t('join_code'), h('input', { autocapitalize: 'characters', placeholder: 'ABCD-EFGH' })),
@@ -298,7 +302,7 @@ function practiceTools(body, courseId, lessonId) {
 function profileView() {
   const u = session.user || {};
   page(h('h1', {}, t('profile')), h('p', {}, u.name, h('br'), u.phone),
-    staff(u) ? button('/pelatih', t('my_classes'), 'secondary') : null,
+    staff(u) ? button('/pelatih', t('my_classes'), 'secondary') : button('/sertifikat', t('certificates'), 'secondary'),
     button('/pelajar', t('learners'), 'secondary'),
     h('button', { type: 'button', class: 'secondary', onclick: async () => {
       await logout();
@@ -354,7 +358,14 @@ window.addEventListener('lontar:synced', (e) => {
   if (e.detail.uid !== session.id) return;
   notice(t('sent'));
   if (!document.querySelector('form :focus')) rerender();
+  announceCertificate();
 });
+
+// announceCertificate says so the moment a course completes (after a
+// passed quiz, or when offline lessons reach the server).
+export function announceCertificate() {
+  import('/certificate.js').then((m) => m.announce()).catch(() => {});
+}
 window.addEventListener('lontar:navigate', render);
 window.addEventListener('popstate', render);
 window.addEventListener('online', render);

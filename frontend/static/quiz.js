@@ -121,6 +121,8 @@ export async function quizView(id) {
     }
     form.remove();
     intro.remove();
+    // A passed final may complete the course: its certificate is announced.
+    if (res.passed) import('/certificate.js').then((m) => m.announce()).catch(() => {});
     const byId = new Map(quiz.questions.map((q) => [q.id, q]));
     out.replaceChildren(
       h('h2', { class: 'score' }, t('your_score', { n: Math.round(res.score) }),

@@ -10,7 +10,7 @@ const VERSION = '__LONTAR_VERSION__';
 const SHELL = 'lontar-shell-' + VERSION;
 const DATA = 'lontar-data'; // the app's copies of API reads: kept across versions
 const ASSETS = ['/app.css', '/app.js', '/i18n.js', '/api.js', '/ui.js', '/data.js', '/quiz.js', '/speech.js',
-  '/offline.js', '/learners.js', '/trainer.js', '/practice.js', '/practice.css', '/editor.js', '/quizedit.js', '/words-staff.js', '/words-practice.js', '/manifest.webmanifest', '/icon.svg'];
+  '/offline.js', '/learners.js', '/trainer.js', '/practice.js', '/practice.css', '/editor.js', '/quizedit.js', '/words-staff.js', '/words-practice.js', '/certificate.js', '/words-certificate.js', '/manifest.webmanifest', '/icon.svg'];
 
 // proven reports whether res is the file url names.
 function proven(url, res) {
@@ -41,8 +41,10 @@ self.addEventListener('activate', (e) => {
 self.addEventListener('fetch', (e) => {
   const url = new URL(e.request.url);
   if (e.request.method !== 'GET' || url.origin !== location.origin) return;
-  // API reads keep their own copies on the phone (api.js keep).
-  if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
+  // API reads keep their own copies on the phone (api.js keep); the
+  // public verification page and the keys are the server's, never the app's.
+  if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js' || url.pathname.startsWith('/verify') ||
+    url.pathname.startsWith('/.well-known/')) return;
   // App routes (/kursus/…, /join/…) all load the shell of this version.
   if (!url.pathname.includes('.')) {
     e.respondWith(caches.match('/', { cacheName: SHELL }).then((hit) => hit || fetch(e.request)));

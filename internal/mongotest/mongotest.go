@@ -33,7 +33,7 @@ var shared = sync.OnceValues(func() (*mongo.Client, error) {
 			return nil, err
 		}
 		// The same single connection the app uses on the embedded store.
-		opts.SetMaxPoolSize(1)
+		return database.ConnectEmbedded(uri)
 	}
 	return mongo.Connect(opts.ApplyURI(uri))
 })
