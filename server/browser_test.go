@@ -219,3 +219,29 @@ func browserGrant(ctx context.Context, origin string) error {
 	return cdpbrowser.GrantPermissions([]cdpbrowser.PermissionType{cdpbrowser.PermissionTypeClipboardReadWrite, cdpbrowser.PermissionTypeClipboardSanitizedWrite}).
 		WithOrigin(origin).Do(ctx)
 }
+
+// Each role lands on its own home page: an agency user, whose reports are
+// not in the app yet, gets a plain "not yet available", never a 404.
+func TestBrowserRoleHomes(t *testing.T) {
+	ctx := browser(t)
+	s := startServer(t, map[string]string{
+		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
+	admin := login(t, s, "081300000001", "admin-lontar-kupang")
+	if r := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000003", "name": "Dinas Koperasi",
+		"password": "dinas-koperasi-ntt", "role": "agency"}); r.Status != 201 {
+		t.Fatalf("agency user: %d %s", r.Status, r.Body)
+	}
+	must := steps(t, ctx)
+	var where, text string
+	must("agency signs in",
+		chromedp.Navigate(s.URL+"/masuk"),
+		loginUI("081300000003", "dinas-koperasi-ntt"),
+		chromedp.WaitVisible(`//h1[contains(., "belum tersedia")]`, chromedp.BySearch),
+		chromedp.Location(&where),
+		chromedp.Text(`.page h1`, &text, chromedp.ByQuery),
+	)
+	if !strings.HasSuffix(where, "/laporan") || strings.Contains(text, "tidak ditemukan") || text == "" {
+		t.Fatalf("agency landed on %s: %q", where, text)
+	}
+	screenshot(t, ctx, "agency-home")
+}
