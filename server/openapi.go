@@ -10,6 +10,7 @@ import (
 
 	"lontar/accounts"
 	"lontar/apidoc"
+	"lontar/certificates"
 	"lontar/cohorts"
 	"lontar/courses"
 	"lontar/enrollments"
@@ -107,7 +108,7 @@ func apiBodies() map[string]apidoc.Bodies {
 		"GET /api/v1/regions":  {Response: []regions.Region{}},
 	}
 	for _, m := range []map[string]apidoc.Bodies{accounts.APIBodies(), courses.APIBodies(), enrollments.APIBodies(),
-		cohorts.APIBodies(), quizzes.APIBodies()} {
+		cohorts.APIBodies(), quizzes.APIBodies(), certificates.APIBodies()} {
 		maps.Copy(all, m)
 	}
 	return all

@@ -232,6 +232,8 @@ func TestResponsesMatchTheOpenAPISchemas(t *testing.T) {
 	do("GET", "/api/v1/join/:code", "/api/v1/join/"+cohort.JoinCode, "", nil, 200)
 	do("POST", "/api/v1/cohorts/join", "/api/v1/cohorts/join", learner, map[string]any{"code": cohort.JoinCode}, 200)
 	do("GET", "/api/v1/cohorts/:id/roster", "/api/v1/cohorts/"+cohort.ID+"/roster", trainer, nil, 200)
+	do("GET", "/api/v1/cohorts/:id/certificates", "/api/v1/cohorts/"+cohort.ID+"/certificates", trainer, nil, 200)
+	do("GET", "/api/v1/me/certificates", "/api/v1/me/certificates", learner, nil, 200)
 	do("POST", "/api/v1/courses/preview", "/api/v1/courses/preview", trainer, map[string]any{"markdown": "## Sei\n\n**Rp75.000**"}, 200)
 	cp := do("POST", "/api/v1/courses/:id/copy", "/api/v1/courses/jualan-online/copy", trainer, nil, 201)
 	var copied struct {
