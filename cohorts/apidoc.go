@@ -17,5 +17,7 @@ func APIBodies() map[string]apidoc.Bodies {
 		"GET /api/v1/join/:code":                              {Response: InvitationPreview{}},
 		"GET /api/v1/me/invitations":                          {Response: []InvitationView{}},
 		"POST /api/v1/cohorts/:id/participants/:user_id/code": {Response: lontar.OneTimeCode{}},
+		"POST /api/v1/me/invitations/:cohort_id/accept":       {Response: acceptedView{}},
+		"POST /api/v1/cohorts/:id/participants/import":        {Response: importView{}},
 	}
 }

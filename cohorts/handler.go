@@ -250,10 +250,18 @@ func (h *Handler) importParticipants(c *fiber.Ctx) error {
 		}
 		counts[r.Status]++
 	}
-	return c.JSON(fiber.Map{
-		"results": out, "created": counts[ImportCreated], "enrolled": counts[ImportEnrolled],
-		"invited": counts[ImportInvited], "skipped": counts[ImportSkipped], "errors": counts[ImportError],
-	})
+	return c.JSON(importView{Results: out, Created: counts[ImportCreated], Enrolled: counts[ImportEnrolled],
+		Invited: counts[ImportInvited], Skipped: counts[ImportSkipped], Errors: counts[ImportError]})
+}
+
+// importView answers a CSV import: one result per row, and the counts.
+type importView struct {
+	Results  []importResultView `json:"results"`
+	Created  int                `json:"created"`
+	Enrolled int                `json:"enrolled"`
+	Invited  int                `json:"invited"`
+	Skipped  int                `json:"skipped"`
+	Errors   int                `json:"errors"`
 }
 
 // issueCode gives a participant of the cohort a new one-time code: a new
@@ -310,7 +318,13 @@ func (h *Handler) accept(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return c.JSON(fiber.Map{"cohort": invitedCohortView(cohort), "enrollments": views})
+	return c.JSON(acceptedView{Cohort: invitedCohortView(cohort), Enrollments: views})
+}
+
+// acceptedView answers an accepted invitation.
+type acceptedView struct {
+	Cohort      invitedCohort                `json:"cohort"`
+	Enrollments []enrollments.EnrollmentView `json:"enrollments"`
 }
 
 func (h *Handler) decline(c *fiber.Ctx) error {
@@ -326,9 +340,18 @@ func (h *Handler) decline(c *fiber.Ctx) error {
 
 // invitedCohortView is what a learner who accepted sees of the class: not
 // its join code or its trainers' details.
-func invitedCohortView(c *Cohort) fiber.Map {
-	return fiber.Map{"id": c.ID, "name": c.Name, "institution": c.Institution, "course_ids": c.CourseIDs,
-		"starts_on": c.StartsOn, "ends_on": c.EndsOn}
+func invitedCohortView(c *Cohort) invitedCohort {
+	return invitedCohort{ID: c.ID, Name: c.Name, Institution: c.Institution, CourseIDs: c.CourseIDs,
+		StartsOn: c.StartsOn, EndsOn: c.EndsOn}
+}
+
+type invitedCohort struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Institution string   `json:"institution"`
+	CourseIDs   []string `json:"course_ids"`
+	StartsOn    string   `json:"starts_on"`
+	EndsOn      string   `json:"ends_on"`
 }
 
 // errNoParticipants is internal: the server was wired without accounts.

@@ -147,7 +147,9 @@ func TestResponsesMatchTheOpenAPISchemas(t *testing.T) {
 		if resp == nil {
 			t.Fatalf("%s %s answered %d, which the document does not list: %s", method, route, r.StatusCode(), r.Bytes())
 		}
-		schema := resp["content"].(map[string]any)["application/json"].(map[string]any)["schema"]
+		content, _ := resp["content"].(map[string]any)
+		media, _ := content["application/json"].(map[string]any)
+		schema := media["schema"]
 		if schema == nil {
 			t.Fatalf("%s %s: no schema", method, route)
 		}
@@ -234,6 +236,9 @@ func TestResponsesMatchTheOpenAPISchemas(t *testing.T) {
 	do("GET", "/api/v1/cohorts/:id/roster", "/api/v1/cohorts/"+cohort.ID+"/roster", trainer, nil, 200)
 	do("GET", "/api/v1/cohorts/:id/certificates", "/api/v1/cohorts/"+cohort.ID+"/certificates", trainer, nil, 200)
 	do("GET", "/api/v1/me/certificates", "/api/v1/me/certificates", learner, nil, 200)
+	imp := s.Do(t, "POST", "/api/v1/cohorts/"+cohort.ID+"/participants/import", trainer,
+		"name,phone,business_name,sector,region\nIbu Yuli,081234500888,Tenun Yuli,tenun,5371040\nMaria Bunga,081234500777,,kuliner,5371030\n", "Content-Type: text/csv")
+	check("POST", "/api/v1/cohorts/:id/participants/import", &replyAdapter{status: imp.Status, body: imp.Body})
 	do("POST", "/api/v1/courses/preview", "/api/v1/courses/preview", trainer, map[string]any{"markdown": "## Sei\n\n**Rp75.000**"}, 200)
 	cp := do("POST", "/api/v1/courses/:id/copy", "/api/v1/courses/jualan-online/copy", trainer, nil, 201)
 	var copied struct {
