@@ -9,8 +9,11 @@
 const VERSION = '__LONTAR_VERSION__';
 const SHELL = 'lontar-shell-' + VERSION;
 const DATA = 'lontar-data'; // the app's copies of API reads: kept across versions
+// What a learner needs with no signal. Trainers' screens are cached when
+// first opened instead, so a learner's phone never downloads them.
 const ASSETS = ['/app.css', '/app.js', '/i18n.js', '/api.js', '/ui.js', '/data.js', '/quiz.js', '/speech.js',
-  '/offline.js', '/learners.js', '/trainer.js', '/practice.js', '/practice.css', '/editor.js', '/quizedit.js', '/words-staff.js', '/words-practice.js', '/certificate.js', '/words-certificate.js', '/manifest.webmanifest', '/icon.svg'];
+  '/offline.js', '/learners.js', '/practice.js', '/practice.css', '/words-practice.js', '/certificate.js',
+  '/words-certificate.js', '/manifest.webmanifest', '/icon.svg'];
 
 // proven reports whether res is the file url names.
 function proven(url, res) {
@@ -21,7 +24,9 @@ function proven(url, res) {
 async function precache() {
   const cache = await caches.open(SHELL);
   await Promise.all(['/', ...ASSETS].map(async (url) => {
-    const res = await fetch(url, { cache: 'reload' });
+    // A stamped URL names one content, so the copy the page just loaded is
+    // taken from the HTTP cache rather than downloaded again; '/' is not.
+    const res = await fetch(url, { cache: url === '/' ? 'reload' : 'default' });
     if (!proven(url, res)) throw new Error('stale ' + url);
     await cache.put(url, res);
   }));
