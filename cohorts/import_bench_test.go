@@ -40,7 +40,7 @@ func newRealImport(tb testing.TB, db *mongo.Database) *realImport {
 	}
 	_, catalog, publish := coursetest.NewCatalog(env.DB)
 	users := accounts.NewStore(env.DB)
-	enr := enrollments.NewStore(env.DB, catalog, users, nil, nil)
+	enr := enrollments.NewStore(env.DB, catalog, users, nil, nil, nil)
 	cs := cohorts.NewStore(env.DB, catalog, enr, users, "https://lontar.example/")
 	ctx := context.Background()
 	for _, ensure := range []func(context.Context) error{users.EnsureIndexes, enr.EnsureIndexes, cs.EnsureIndexes} {

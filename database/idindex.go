@@ -3,9 +3,12 @@ package database
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -69,6 +72,9 @@ func (x *idIndexer) indexAll(ctx context.Context) error {
 	}
 	for _, f := range files {
 		if err := x.indexFile(ctx, f); err != nil {
+			if _, serr := os.Stat(f); errors.Is(serr, fs.ErrNotExist) {
+				continue // a database dropped while it was being looked at
+			}
 			return fmt.Errorf("%s: %w", filepath.Base(f), err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -38,14 +39,24 @@ type Store struct {
 	people      People
 	finals      FinalQuizzes
 	certifier   Certifier
+	observer    Observer
+}
+
+// Observer hears that an enrollment changed, after the change is stored;
+// the reports feature satisfies it to keep its aggregates up to date. It
+// reads the enrollment as stored, so being told twice, or about a replay
+// that changed nothing, is harmless, and it is told again whenever a
+// client retries after an error.
+type Observer interface {
+	EnrollmentChanged(ctx context.Context, userID, courseID string) error
 }
 
 // NewStore returns a store over db that measures progress against the
 // catalogue's published courses. people may be nil (enrollments then carry
 // no learner snapshot beyond the user id); finals may be nil (a course is
 // then complete when every lesson is done); certifier may be nil (no
-// certificates are issued).
-func NewStore(db *mongo.Database, catalog *courses.Catalog, people People, finals FinalQuizzes, certifier Certifier) *Store {
+// certificates are issued); observer may be nil.
+func NewStore(db *mongo.Database, catalog *courses.Catalog, people People, finals FinalQuizzes, certifier Certifier, observer Observer) *Store {
 	return &Store{
 		enrollments: db.Collection("enrollments"),
 		userCourses: db.Collection("user_courses"),
@@ -53,7 +64,19 @@ func NewStore(db *mongo.Database, catalog *courses.Catalog, people People, final
 		people:      people,
 		finals:      finals,
 		certifier:   certifier,
+		observer:    observer,
 	}
+}
+
+// changed tells the observer about a stored change of the enrollment.
+func (s *Store) changed(ctx context.Context, userID, courseID string) error {
+	if s.observer == nil {
+		return nil
+	}
+	if err := s.observer.EnrollmentChanged(ctx, userID, courseID); err != nil {
+		return fmt.Errorf("enrollments: after changing %s: %w", enrollmentID(userID, courseID), err)
+	}
+	return nil
 }
 
 // EnsureIndexes creates the indexes a real MongoDB needs for reports and
@@ -123,13 +146,16 @@ func (s *Store) EnrollPerson(ctx context.Context, p lontar.Person, course *cours
 	}
 	_, err = s.enrollments.InsertOne(ctx, e)
 	if err == nil {
-		return e, true, nil
+		return e, true, s.changed(ctx, p.UserID, course.ID)
 	}
 	if !mongo.IsDuplicateKeyError(err) {
 		return nil, false, fmt.Errorf("enrollments: enroll %s: %w", id, err)
 	}
 	if cohortID == "" {
 		e, err = s.Enrollment(ctx, p.UserID, course.ID)
+		if err == nil {
+			err = s.changed(ctx, p.UserID, course.ID) // heals a change an earlier crash left unreported
+		}
 		return e, false, err
 	}
 	e, err = s.update(ctx, bson.M{"_id": id}, bson.M{
@@ -138,6 +164,9 @@ func (s *Store) EnrollPerson(ctx context.Context, p lontar.Person, course *cours
 	})
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, false, fmt.Errorf("enrollments: enrollment %s vanished", id)
+	}
+	if err == nil {
+		err = s.changed(ctx, p.UserID, course.ID)
 	}
 	return e, false, err
 }
@@ -186,6 +215,13 @@ func (s *Store) EnrollMany(ctx context.Context, people []lontar.Person, list []*
 		for _, i := range failed {
 			if _, _, err := s.EnrollPerson(ctx, people[i], course, cohortID); err != nil {
 				return err
+			}
+		}
+		for i, p := range people {
+			if !slices.Contains(failed, i) {
+				if err := s.changed(ctx, p.UserID, course.ID); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -343,7 +379,7 @@ func (s *Store) CompleteLessons(ctx context.Context, userID, courseID string, le
 	if err := s.maybeComplete(ctx, e, course); err != nil {
 		return nil, nil, err
 	}
-	return e, perLesson, nil
+	return e, perLesson, s.changed(ctx, userID, courseID)
 }
 
 // RecordQuizAttempt adds one graded attempt to the learner's enrollment
@@ -415,7 +451,7 @@ func (s *Store) RecordQuizAttempt(ctx context.Context, userID string, a lontar.Q
 			return lontar.QuizResult{}, err
 		}
 	}
-	return e.QuizResults[a.QuizID], nil
+	return e.QuizResults[a.QuizID], s.changed(ctx, userID, a.CourseID)
 }
 
 // SetCertificateCode records the certificate issued for the enrollment;
@@ -427,7 +463,7 @@ func (s *Store) SetCertificateCode(ctx context.Context, userID, courseID, code s
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return fmt.Errorf("enrollments: set certificate of %s: %w", id, err)
 	}
-	return nil
+	return s.changed(ctx, userID, courseID)
 }
 
 // maybeComplete completes the enrollment when its course's rule is met,

@@ -50,6 +50,7 @@ type SyncResult struct {
 // (say, after enrolling), they are applied.
 type Syncer struct {
 	events   *mongo.Collection
+	records  *database.Inserter            // into events: concurrent batches' records share a write
 	appliers map[string]lontar.SyncApplier // by event type; read-only after NewSyncer
 }
 
@@ -57,7 +58,8 @@ type Syncer struct {
 // applier: every event type a client may send is named here, in one call
 // (server/app.go), e.g. EventLessonCompleted → LessonCompletions(store).
 func NewSyncer(db *mongo.Database, appliers map[string]lontar.SyncApplier) *Syncer {
-	return &Syncer{events: db.Collection("sync_events"), appliers: maps.Clone(appliers)}
+	events := db.Collection("sync_events")
+	return &Syncer{events: events, records: database.NewInserter(events), appliers: maps.Clone(appliers)}
 }
 
 // EnsureIndexes creates the indexes a real MongoDB needs.
@@ -262,9 +264,10 @@ func (s *Syncer) applyGroup(ctx context.Context, c *lontar.Caller, group []int, 
 	return perEvent, nil
 }
 
-// record writes the records of the applied events in one insert and sets
-// their results: applied, or duplicate where a concurrent request
-// recorded the same event first.
+// record writes the records of the applied events in one insert (shared
+// with concurrent batches, see database.Inserter) and sets their results:
+// applied, or duplicate where a concurrent request recorded the same
+// event first.
 func (s *Syncer) record(ctx context.Context, c *lontar.Caller, applied []int, evs []lontar.SyncEvent, results []SyncResult, now time.Time) error {
 	if len(applied) == 0 {
 		return nil
@@ -275,19 +278,14 @@ func (s *Syncer) record(ctx context.Context, c *lontar.Caller, applied []int, ev
 			OccurredAt: evs[i].OccurredAt, ReceivedAt: now}
 		results[i].Status = SyncApplied
 	}
-	_, err := s.events.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	if err == nil {
-		return nil
-	}
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+	dup, err := s.records.Insert(ctx, docs...)
+	if err != nil {
 		return fmt.Errorf("enrollments: record %d sync events: %w", len(docs), err)
 	}
-	for _, we := range bwe.WriteErrors {
-		if we.Code != 11000 || we.Index < 0 || we.Index >= len(applied) {
-			return fmt.Errorf("enrollments: record %d sync events: %w", len(docs), err)
+	for k, d := range dup {
+		if d {
+			results[applied[k]].Status = SyncDuplicate // a concurrent request recorded it first
 		}
-		results[applied[we.Index]].Status = SyncDuplicate // a concurrent request recorded it first
 	}
 	return nil
 }

@@ -40,7 +40,7 @@ func newEnv(t *testing.T) *env {
 	courseStore, catalog, publish := coursetest.NewCatalog(e.DB)
 	c1 := publish(t, coursetest.Course("c1", "poltek", "l1,l2"))
 	publish(t, coursetest.Course("c2", "undana", "l1"))
-	enr := enrollments.NewStore(e.DB, catalog, nil, store, nil)
+	enr := enrollments.NewStore(e.DB, catalog, nil, store, nil, nil)
 	ctx := context.Background()
 	for _, ensure := range []func(context.Context) error{store.EnsureIndexes, enr.EnsureIndexes} {
 		if err := ensure(ctx); err != nil {

@@ -19,21 +19,24 @@ import (
 // embedded store any other filter scans the whole collection.
 type Store struct {
 	quizzes  *mongo.Collection
-	index    *mongo.Collection // _id course id → quiz ids, final quiz id
-	attempts *mongo.Collection // _id "user:attempt"
-	counters *mongo.Collection // _id "user:quiz" → attempts used
+	index    *mongo.Collection  // _id course id → quiz ids, final quiz id
+	attempts *mongo.Collection  // _id "user:attempt"
+	counters *mongo.Collection  // _id "user:quiz" → attempts used
+	saved    *database.Inserter // into attempts: concurrent submissions share a write
 	cache    *cache
 }
 
 // NewStore returns a Store on db.
 func NewStore(db *mongo.Database) *Store {
-	return &Store{
+	s := &Store{
 		quizzes:  db.Collection("quizzes"),
 		index:    db.Collection("course_quizzes"),
 		attempts: db.Collection("quiz_attempts"),
 		counters: db.Collection("quiz_counters"),
 		cache:    newCache(CacheTTL),
 	}
+	s.saved = database.NewInserter(s.attempts)
+	return s
 }
 
 // EnsureIndexes creates the indexes a real MongoDB needs for the queries
@@ -251,8 +254,8 @@ func (s *Store) reserve(ctx context.Context, userID, quizID, attemptID string, m
 // is returned instead (the first grading stands).
 func (s *Store) saveAttempt(ctx context.Context, a *Attempt) (*Attempt, bool, error) {
 	a.Key = attemptKey(a.UserID, a.ID)
-	_, err := s.attempts.InsertOne(ctx, a)
-	if mongo.IsDuplicateKeyError(err) {
+	dup, err := s.saved.Insert(ctx, a)
+	if err == nil && dup[0] {
 		prev, err := s.attempt(ctx, a.UserID, a.ID)
 		if err != nil {
 			return nil, false, fmt.Errorf("quizzes: read attempt %s after a duplicate key: %w", a.ID, err)

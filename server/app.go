@@ -22,6 +22,7 @@ import (
 	"lontar/practice"
 	"lontar/quizzes"
 	"lontar/regions"
+	"lontar/reports"
 )
 
 // buildApp wires every feature into one Fiber app: stores, indexes, seed
@@ -50,9 +51,18 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	if err != nil {
 		return nil, err
 	}
+	// Reports keep their aggregates up to date as enrollments change and
+	// as certificates are issued or revoked.
+	reportStore := reports.NewStore(db, certificateValidity{certStore})
 	certs := certificates.NewService(certStore, certKeys, certificates.Config{
-		PublicURL: cfg.PublicURL, Cohorts: cohorts.NewNames(db)})
-	enrollmentStore := enrollments.NewStore(db, catalog, users, quizStore, certs)
+		PublicURL: cfg.PublicURL, Cohorts: cohorts.NewNames(db),
+		OnEvent: func(ctx context.Context, ev certificates.Event) {
+			// A failure here is healed by the enrollment's next change or a rebuild.
+			if err := reportStore.EnrollmentChanged(ctx, ev.Certificate.UserID, ev.Certificate.CourseID); err != nil {
+				logger.Error("reports: certificate "+ev.Kind, "code", ev.Certificate.Code, "err", err)
+			}
+		}})
+	enrollmentStore := enrollments.NewStore(db, catalog, users, quizStore, certs, reportStore)
 	cohortStore := cohorts.NewStore(db, catalog, enrollmentStore, users, cfg.PublicURL)
 	quizService := quizzes.NewService(quizStore, courseStore, enrollmentStore)
 	// Every event type POST /sync accepts, and what applies it.
@@ -73,6 +83,7 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	for _, ensure := range []func(context.Context) error{
 		users.EnsureIndexes, limiter.EnsureIndexes, courseStore.EnsureIndexes, enrollmentStore.EnsureIndexes,
 		cohortStore.EnsureIndexes, syncer.EnsureIndexes, quizStore.EnsureIndexes, certStore.EnsureIndexes,
+		reportStore.EnsureIndexes,
 	} {
 		if err := ensure(ctx); err != nil {
 			return nil, fmt.Errorf("ensure indexes: %w", err)
@@ -93,6 +104,21 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	}
 	if _, err := quizService.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed quizzes: %w", err)
+	}
+	// Finish a report change a crash interrupted, and load the aggregates.
+	if err := reportStore.Start(ctx); err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	if cfg.RebuildReports {
+		res, err := reportStore.Rebuild(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("reports: rebuild: %w", err)
+		}
+		logger.Info("reports rebuilt", "enrollments", res.Enrollments, "cells", res.Cells, "seconds", res.Seconds)
+	}
+	pseudonymKey, err := accounts.LoadOrCreateKey(filepath.Join(cfg.DataDir, "keys", "xapi-pseudonym.key"))
+	if err != nil {
+		return nil, err
 	}
 
 	app := httpapi.NewApp(httpapi.Options{Logger: logger, Verifier: tokens, TrustedProxies: cfg.TrustedProxies})
@@ -125,6 +151,8 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	certHandler.Register(api)
 	certHandler.RegisterPublic(app)
 	certificates.NewCohortHandler(certs, cohortRosters{cohorts: cohortStore, catalog: catalog, finals: quizStore}).Register(api)
+	reports.NewHandler(reportStore, reports.NewXAPI(reportStore, cfg.PublicURL, pseudonymKey),
+		reports.NewTrainer(reportStore, users)).Register(api)
 
 	app.Get("/api/openapi.json", openAPIHandler())
 	// A mistyped API path gets a JSON 404, never the web app.
@@ -144,4 +172,18 @@ type Settings struct {
 
 func isAPI(p string) bool {
 	return len(p) >= 5 && p[:5] == "/api/"
+}
+
+// certificateValidity tells reports whether a certificate still stands.
+type certificateValidity struct{ store *certificates.Store }
+
+func (v certificateValidity) CertificateValid(ctx context.Context, code string) (bool, error) {
+	c, err := v.store.ByCode(ctx, code)
+	if lontar.IsCode(err, lontar.ENotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return c.Status() == certificates.StatusValid, nil
 }

@@ -149,6 +149,40 @@ func benchUUID() string {
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
+// benchAnswers answers every question of the quiz, as a learner might
+// (not necessarily right).
+func benchAnswers(b *testing.B, s *server, token, quizID string) map[string]any {
+	var q struct {
+		Questions []struct {
+			ID      string `json:"id"`
+			Type    string `json:"type"`
+			Choices []struct {
+				ID string `json:"id"`
+			} `json:"choices"`
+		} `json:"questions"`
+	}
+	s.Do(b, "GET", "/api/v1/quizzes/"+quizID, token, nil).JSON(b, &q)
+	answers := map[string]any{}
+	for _, qq := range q.Questions {
+		switch qq.Type {
+		case "single":
+			answers[qq.ID] = qq.Choices[0].ID
+		case "multiple":
+			answers[qq.ID] = []string{qq.Choices[0].ID}
+		case "true_false":
+			answers[qq.ID] = true
+		case "numeric":
+			answers[qq.ID] = 1000
+		default:
+			answers[qq.ID] = "QRIS"
+		}
+	}
+	if len(answers) == 0 {
+		b.Fatalf("quiz %s has no questions", quizID)
+	}
+	return answers
+}
+
 func BenchmarkHotPaths(b *testing.B) {
 	f := workshopFixture(b)
 	s := f.s
@@ -193,10 +227,11 @@ func BenchmarkHotPaths(b *testing.B) {
 		})
 	}
 	b.Run("quiz submission", func(b *testing.B) {
+		answers := benchAnswers(b, s, f.learners[0], f.finalID)
 		i := 0
 		for b.Loop() {
 			i++
-			body := map[string]any{"attempt_id": benchUUID(), "answers": map[string]any{}}
+			body := map[string]any{"attempt_id": benchUUID(), "answers": answers}
 			expect(b, s.Do(b, "POST", "/api/v1/quizzes/"+f.finalID+"/attempts", f.learners[i%len(f.learners)], body), 201)
 		}
 	})

@@ -88,22 +88,30 @@ func TestBrowserCertificateScreen(t *testing.T) {
 	}
 
 	// Once the service worker controls the page, opening the screen keeps
-	// the PDF among the app's copies; then, with no signal, the screen and
-	// the PDF are there.
-	must("service worker in control",
+	// the PDF; then, with no signal, the screen and the PDF are there.
+	var kept bool
+	must("service worker in control and the PDF kept",
 		chromedp.Poll(`!!navigator.serviceWorker.controller`, nil),
 		chromedp.Reload(),
 		chromedp.WaitVisible(`.certificate .cert-name`, chromedp.ByQuery),
-		chromedp.Evaluate(`fetch('/api/v1/certificates/`+code+`/pdf').then(r => r.status)`, nil, awaitCert),
+		chromedp.Evaluate(`(async () => {
+			for (let i = 0; i < 600; i++) {
+				if (await caches.match('/api/v1/certificates/`+code+`/pdf', {cacheName: 'lontar-certificates'})) return true;
+				await new Promise((r) => setTimeout(r, 50));
+			}
+			return false;
+		})()`, &kept, awaitCert),
 	)
+	if !kept {
+		t.Fatal("the PDF was not kept on the phone")
+	}
 	var pdf string
 	must("offline",
 		network.Enable(),
 		network.EmulateNetworkConditions(true, 0, -1, -1),
 		chromedp.Reload(),
 		chromedp.WaitVisible(`.certificate .cert-name`, chromedp.ByQuery),
-		// The app downloads the PDF from the copy it keeps on the phone.
-		chromedp.Evaluate(`caches.match('/api/v1/certificates/`+code+`/pdf', { cacheName: 'lontar-data' }).then(r => r ? r.status + ' ' + r.headers.get('Content-Type') : 'no copy', e => 'error ' + e)`, &pdf, awaitCert),
+		chromedp.Evaluate(`caches.match('/api/v1/certificates/`+code+`/pdf', {cacheName: 'lontar-certificates'}).then(r => r ? r.status + ' ' + r.headers.get('Content-Type') : 'not kept')`, &pdf, awaitCert),
 	)
 	screenshot(t, ctx, "cert-offline")
 	if pdf != "200 application/pdf" {

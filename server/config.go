@@ -25,7 +25,8 @@ type Config struct {
 	DataPricePerGB         int    // LONTAR_DATA_PRICE_PER_GB: Rupiah, for "what saving a course costs"
 	// PprofAddr serves net/http/pprof (with block and mutex profiling on)
 	// on this loopback address; empty (the default) serves nothing.
-	PprofAddr string // LONTAR_PPROF_ADDR
+	PprofAddr      string // LONTAR_PPROF_ADDR
+	RebuildReports bool   // LONTAR_REBUILD_REPORTS=1: recompute the report aggregates at start
 }
 
 // defaultDataPricePerGB is Rupiah per GB of a common prepaid data package
@@ -70,6 +71,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if !regexp.MustCompile(`^[0-9]{2,10}$`).MatchString(c.HomeRegion) {
 		errs = append(errs, fmt.Errorf("LONTAR_HOME_REGION %q: want a BPS region code such as 5371", c.HomeRegion))
+	}
+	switch v := get("LONTAR_REBUILD_REPORTS", ""); v {
+	case "", "0", "false":
+	case "1", "true":
+		c.RebuildReports = true
+	default:
+		errs = append(errs, fmt.Errorf("LONTAR_REBUILD_REPORTS %q: want 1 or 0", v))
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("LONTAR_ADDR %q: want host:port", c.Addr))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lontar"
 	"lontar/accounts"
 	"lontar/apidoc"
 	"lontar/certificates"
@@ -16,6 +17,7 @@ import (
 	"lontar/enrollments"
 	"lontar/quizzes"
 	"lontar/regions"
+	"lontar/reports"
 )
 
 // route documents one API operation. The OpenAPI document is built from
@@ -96,6 +98,13 @@ var apiRoutes = []route{
 	{"GET", "/.well-known/jwks.json", "certificates", "The Ed25519 public keys (JWKS, with kid) that verify every credential ever issued, rotated keys included", "", "", 200},
 	{"GET", "/verify/:code", "certificates", "A small HTML page (no login, no scripts) saying valid, revoked (date, reason), mistyped or unknown, with the certificate's snapshot; the target of the PDF's QR code", "", "", 200},
 	{"GET", "/verify", "certificates", "The verify page's form; ?code= shows the page for a typed code", "", "", 200},
+
+	{"GET", "/api/v1/reports/summary", "reports", "Totals, breakdowns (region = kabupaten/kota, kecamatan, sector, gender, cohort, course) and the weekly series from maintained aggregates; ?course_id=&region=&sector=&cohort_id=&from=&to= (YYYY-MM-DD, WITA enrollment days); agency: only its scope (a region outside → 403); trainer: only their institution's cohorts", "agency, admin, trainer", "", 200},
+	{"GET", "/api/v1/reports/export.csv", "reports", "The summary as CSV (UTF-8, header row, one row per total/breakdown cell/week, suppression kept, formula-like cells neutralised with a leading ')", "agency, admin, trainer", "", 200},
+	{"GET", "/api/v1/reports/export.json", "reports", "The same rows as the CSV, as JSON for tools", "agency, admin, trainer", "", 200},
+	{"GET", "/api/v1/reports/xapi", "reports", "xAPI 1.0.3 statements (JSON array) for lesson completions, quiz attempts and course completions, oldest first; ?since=RFC3339&limit=1..500&after=&course_id=; the next page is in the Link header (rel=next); actors are pseudonymous accounts", "agency, admin", "", 200},
+	{"POST", "/api/v1/reports/rebuild", "reports", "Recompute every aggregate from the stored enrollments → {enrollments, cells, seconds}", "admin", "", 200},
+	{"GET", "/api/v1/reports/cohorts/:id", "reports", "Trainer view of a cohort: who needs help (no progress in 7 days, final failed twice, stuck on a lesson) with WhatsApp links; per quiz question the share right on the first attempt and the most chosen wrong choice", "trainer, admin", "", 200},
 }
 
 var paramRe = regexp.MustCompile(`:([a-z_]+)`)
@@ -133,6 +142,9 @@ func openAPIDocument() ([]byte, error) {
 		desc := r.Summary
 		if r.Roles != "" {
 			desc += ". Roles: " + r.Roles + "."
+		}
+		if r.Tag == "reports" {
+			desc += " Definitions: " + reports.Definitions(lontar.LangEN)
 		}
 		op := map[string]any{
 			"tags": []string{r.Tag}, "summary": r.Summary, "description": desc,

@@ -26,6 +26,8 @@ const screens = [
   [/^\/sertifikat$/, '/certificate.js', 'certificatesView', 'user'],
   [/^\/sertifikat\/([^/]+)$/, '/certificate.js', 'certificateView', 'user'],
   [/^\/pelatih\/kelas\/([^/]+)\/sertifikat$/, '/certificate.js', 'cohortCertificatesView', 'staff'],
+  [/^\/pelatih\/kelas\/([^/]+)\/bantuan$/, '/reports.js', 'cohortHelpView', 'staff'],
+  [/^\/laporan$/, '/reports.js', 'reportsView', 'agency'],
 ];
 
 const kb = (bytes) => Math.max(1, Math.round(bytes / 1024));
@@ -303,6 +305,7 @@ function profileView() {
   const u = session.user || {};
   page(h('h1', {}, t('profile')), h('p', {}, u.name, h('br'), u.phone),
     staff(u) ? button('/pelatih', t('my_classes'), 'secondary') : button('/sertifikat', t('certificates'), 'secondary'),
+    u.role === 'agency' || u.role === 'admin' ? button('/laporan', t('reports'), 'secondary') : null,
     button('/pelajar', t('learners'), 'secondary'),
     h('button', { type: 'button', class: 'secondary', onclick: async () => {
       await logout();
@@ -332,6 +335,7 @@ async function render() {
       if (!(r = p.match(re))) continue;
       if (who !== 'any' && !u) return loginView();
       if (who === 'staff' && !staff(u)) return notFound(t('not_available'));
+      if (who === 'agency' && u.role !== 'agency' && u.role !== 'admin') return notFound(t('not_available'));
       const m = await import(mod);
       return await m[view](...r.slice(1).map(decodeURIComponent));
     }

@@ -5,7 +5,7 @@
 // when one of them is needed; it brings its section of the dictionary.
 import '/words-certificate.js';
 import { t, lang } from '/i18n.js';
-import { api, session, DATA } from '/api.js';
+import { api, session } from '/api.js';
 import { h, go, link, page } from '/ui.js';
 
 // w reads the certificate section of the dictionary.
@@ -39,20 +39,36 @@ async function myCertificates() {
   }
 }
 
-// keepPDF keeps a copy of the PDF on the phone (with the app's other
-// kept copies) so it downloads with no signal.
-function keepPDF(code) {
-  if (navigator.onLine && window.caches) caches.open(DATA).then((c) => c.add(pdfURL(code))).catch(() => {});
+// The PDFs are kept in their own cache, whatever the service worker does,
+// so one opened once can be saved again with no signal.
+const PDFS = 'lontar-certificates';
+
+// keepPDF keeps the PDF on the phone (the current one: a revoked
+// certificate's PDF says so).
+async function keepPDF(code) {
+  if (!navigator.onLine || !window.caches) return;
+  try {
+    const res = await fetch(pdfURL(code));
+    if (res.ok) await caches.open(PDFS).then((c) => c.put(pdfURL(code), res));
+  } catch { /* no signal after all: the copy kept before stays */ }
 }
 
-// downloadPDF saves the PDF from the network or, with no signal, from the
-// copy kept when the screen was opened.
+// pdf returns the PDF from the network, else the copy on the phone.
+async function pdf(code) {
+  try {
+    const res = await fetch(pdfURL(code));
+    if (res.ok) return res;
+  } catch { /* offline */ }
+  const kept = window.caches ? await caches.match(pdfURL(code), { cacheName: PDFS }) : null;
+  if (!kept) throw new Error('not kept');
+  return kept;
+}
+
+// downloadPDF saves the PDF, from the network or the phone's copy.
 async function downloadPDF(code, btn) {
   btn.disabled = true;
   try {
-    let res = await fetch(pdfURL(code)).catch(() => null);
-    if (!res?.ok && window.caches) res = await caches.match(pdfURL(code), { cacheName: DATA });
-    if (!res?.ok) throw new Error('no PDF');
+    const res = await pdf(code);
     const url = URL.createObjectURL(await res.blob());
     const a = h('a', { href: url, download: `sertifikat-${code}.pdf`, hidden: true });
     document.body.append(a);

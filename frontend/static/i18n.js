@@ -43,7 +43,7 @@ const strings = {
     mark_done: 'Tandai selesai', done: 'Selesai ✓', next: 'Berikutnya', back_course: 'Kembali ke kursus',
     table_hint: 'Geser tabel ke samping untuk melihat semua kolom →',
     practice_offline: 'Alat latihan ini perlu dimuat sekali saat ada sinyal.', my_classes: 'Kelas saya (pelatih)',
-    certificate_open: 'Lihat sertifikat', certificates: 'Sertifikat saya',
+    certificate_open: 'Lihat sertifikat', certificates: 'Sertifikat saya', reports: 'Laporan',
     // saving courses for offline
     save_offline: 'Simpan untuk dibaca tanpa internet', saved_offline_mark: 'Tersimpan di HP ✓', remove_saved: 'Hapus dari HP',
     save_cost: '± {kb} KB, sekitar Rp {rp}', saving: 'Menyimpan…', saved_size: 'Tersimpan di HP ✓ ({kb} KB)',
@@ -100,7 +100,7 @@ const strings = {
     mark_done: 'Mark as done', done: 'Done ✓', next: 'Next', back_course: 'Back to the course',
     table_hint: 'Swipe the table sideways to see every column →',
     practice_offline: 'This exercise needs signal once to load.', my_classes: 'My classes (trainer)',
-    certificate_open: 'See the certificate', certificates: 'My certificates',
+    certificate_open: 'See the certificate', certificates: 'My certificates', reports: 'Reports',
     save_offline: 'Save to read without internet', saved_offline_mark: 'Saved on this phone ✓', remove_saved: 'Remove from phone',
     save_cost: '± {kb} KB, about Rp {rp}', saving: 'Saving…', saved_size: 'Saved on this phone ✓ ({kb} KB)',
     kind_pretest: 'Pre-test', kind_practice: 'Practice', kind_posttest: 'Post-test', kind_final: 'Final exam',

@@ -8,7 +8,6 @@
 // worker leaves /api/ alone.
 const VERSION = '__LONTAR_VERSION__';
 const SHELL = 'lontar-shell-' + VERSION;
-const DATA = 'lontar-data'; // the app's copies of API reads: kept across versions
 // What a learner needs with no signal. Trainers' screens are cached when
 // first opened instead, so a learner's phone never downloads them.
 const ASSETS = ['/app.css', '/app.js', '/i18n.js', '/api.js', '/ui.js', '/data.js', '/quiz.js', '/speech.js',
@@ -40,7 +39,7 @@ self.addEventListener('message', (e) => { if (e.data === 'skipWaiting') self.ski
 
 self.addEventListener('activate', (e) => {
   e.waitUntil(caches.keys().then((keys) => Promise.all(
-    keys.filter((k) => k !== SHELL && k !== DATA).map((k) => caches.delete(k)))).then(() => self.clients.claim()));
+    keys.filter((k) => k.startsWith('lontar-shell-') && k !== SHELL || k === 'lontar-data-v1').map((k) => caches.delete(k)))).then(() => self.clients.claim()));
 });
 
 self.addEventListener('fetch', (e) => {

@@ -99,6 +99,7 @@ export async function rosterView(id) {
     p.user_id ? reissue(p) : null);
   page(link('/pelatih', { class: 'back' }, '← ' + t('tr_title')), h('h1', {}, cohort.name),
     h('p', {}, `${t('tr_code')}: `, h('b', { class: 'code' }, cohort.join_code)),
+    button('/pelatih/kelas/' + encodeURIComponent(id) + '/bantuan', t('tr_help'), 'secondary'),
     button('/pelatih/kelas/' + encodeURIComponent(id) + '/sertifikat', t('tr_certificates'), 'secondary'),
     h('h2', {}, t('tr_roster')),
     h('ul', { class: 'cards roster' }, roster.map(card)));

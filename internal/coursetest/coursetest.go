@@ -102,7 +102,7 @@ func New(t testing.TB, appliers map[string]lontar.SyncApplier) *Fixture {
 	certStore := certificates.NewStore(env.DB)
 	f.Certs = certificates.NewService(certStore, keys, certificates.Config{PublicURL: "https://lontar.example/",
 		Cohorts: cohorts.NewNames(env.DB)})
-	f.Enrollments = enrollments.NewStore(env.DB, catalog, f.Users, f.Quizzes, f.Certs)
+	f.Enrollments = enrollments.NewStore(env.DB, catalog, f.Users, f.Quizzes, f.Certs, nil)
 	all := map[string]lontar.SyncApplier{enrollments.EventLessonCompleted: enrollments.LessonCompletions(f.Enrollments)}
 	maps.Copy(all, appliers)
 	f.Syncer = enrollments.NewSyncer(env.DB, all)
