@@ -66,6 +66,89 @@ var validatorOnce = sync.OnceValue(func() *validation {
 	return &validation{v: v, id: tID, en: tEN}
 })
 
+// A field's label is what its form calls it, in both languages, from a
+// `label:"Nama lengkap|Full name"` tag; a third part, "choice", marks a
+// field picked from a list (oneof tags imply it). Messages use the label,
+// never the JSON name: a learner reads "Nama lengkap wajib diisi", not
+// "name wajib diisi", and "Pilih wilayah" for a list left unpicked.
+type label struct{ id, en string }
+
+// fieldOf finds the struct field a validation error is about, following
+// its namespace ("RegisterInput.Profile.Sector", "Modules[0].Title")
+// from the validated type.
+func fieldOf(t reflect.Type, namespace string) (reflect.StructField, bool) {
+	parts := strings.Split(namespace, ".")
+	var f reflect.StructField
+	for i, part := range parts[1:] {
+		name, idx, _ := strings.Cut(part, "[")
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return f, false
+		}
+		var ok bool
+		if f, ok = t.FieldByName(name); !ok {
+			return f, false
+		}
+		t = f.Type
+		if idx != "" && i < len(parts)-2 {
+			for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map || t.Kind() == reflect.Array {
+				t = t.Elem()
+			}
+		}
+	}
+	return f, true
+}
+
+// fieldMessage says what is wrong with a field in words, with its label
+// when it has one, else in the validator's own words.
+func fieldMessage(fe validator.FieldError, root reflect.Type, val *validation) Text {
+	f, ok := fieldOf(root, fe.StructNamespace())
+	parts := strings.Split(f.Tag.Get("label"), "|")
+	if !ok || len(parts) < 2 {
+		return Text{ID: fe.Translate(val.id), EN: fe.Translate(val.en)}
+	}
+	l := label{parts[0], parts[1]}
+	low := func(s string) string { return strings.ToLower(s[:1]) + s[1:] }
+	p := fe.Param()
+	kind := fe.Kind()
+	isText := kind == reflect.String
+	isList := kind == reflect.Slice || kind == reflect.Map
+	choice := strings.Contains(f.Tag.Get("validate"), "oneof") || len(parts) > 2 && parts[2] == "choice"
+	switch fe.Tag() {
+	case "required":
+		if choice || isList {
+			return Text{ID: "Pilih " + low(l.id) + ".", EN: "Choose the " + low(l.en) + "."}
+		}
+		return Text{ID: l.id + " wajib diisi.", EN: l.en + " is required."}
+	case "oneof":
+		return Text{ID: "Pilih " + low(l.id) + " dari daftar.", EN: "Choose the " + low(l.en) + " from the list."}
+	case "min", "gte":
+		switch {
+		case isText:
+			return Text{ID: l.id + " minimal " + p + " karakter.", EN: l.en + " needs at least " + p + " characters."}
+		case isList:
+			return Text{ID: l.id + ": pilih minimal " + p + ".", EN: l.en + ": choose at least " + p + "."}
+		}
+		return Text{ID: l.id + " paling kecil " + p + ".", EN: l.en + " must be at least " + p + "."}
+	case "max", "lte":
+		switch {
+		case isText:
+			return Text{ID: l.id + " paling banyak " + p + " karakter.", EN: l.en + " can have at most " + p + " characters."}
+		case isList:
+			return Text{ID: l.id + ": paling banyak " + p + ".", EN: l.en + ": at most " + p + "."}
+		}
+		return Text{ID: l.id + " paling besar " + p + ".", EN: l.en + " must be at most " + p + "."}
+	case "len":
+		return Text{ID: l.id + " harus " + p + " karakter.", EN: l.en + " must be " + p + " characters long."}
+	case "numeric":
+		return Text{ID: l.id + " hanya boleh berisi angka.", EN: l.en + " may contain digits only."}
+	}
+	// Any other rule: the validator's words, with the label for the name.
+	return Text{ID: strings.Replace(fe.Translate(val.id), fe.Field(), l.id, 1), EN: strings.Replace(fe.Translate(val.en), fe.Field(), l.en, 1)}
+}
+
 // dateLayoutWords turns the parts of a Go time layout into what people
 // write, per language.
 var dateLayoutWords = map[string]map[string]string{
@@ -93,7 +176,7 @@ func Validate(v any) error {
 			// other field path Lontar reports.
 			key = strings.NewReplacer("[", ".", "]", "").Replace(key)
 			if _, seen := fields[key]; !seen {
-				fields[key] = Text{ID: fe.Translate(val.id), EN: fe.Translate(val.en)}
+				fields[key] = fieldMessage(fe, reflect.TypeOf(v), val)
 			}
 		}
 	} else if err != nil {

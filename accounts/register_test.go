@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -114,7 +115,14 @@ func TestRegisterBadInput(t *testing.T) {
 		{name: "region missing", body: registrationWith("081234567890", map[string]any{"profile.region": ""}), status: 422, code: "validation_failed",
 			fields: map[string]string{"profile.region": ""}},
 		{name: "birth year too recent", body: registrationWith("081234567890", map[string]any{"profile.birth_year": time.Now().Year() - 2}), status: 422, code: "validation_failed",
-			fields: map[string]string{"profile.birth_year": ""}},
+			fields: map[string]string{"profile.birth_year": fmt.Sprintf("Tahun lahir antara 1930 dan %d.", time.Now().Year()-10)}},
+		{name: "birth year too early", body: registrationWith("081234567890", map[string]any{"profile.birth_year": 1900}), status: 422, code: "validation_failed",
+			fields: map[string]string{"profile.birth_year": fmt.Sprintf("Tahun lahir antara 1930 dan %d.", time.Now().Year()-10)}},
+		{name: "messages name the field as the form does", body: `{"profile":{"nib":"12ab"}}`, status: 422, code: "validation_failed",
+			fields: map[string]string{"name": "Nama lengkap wajib diisi.", "profile.sector": "Pilih jenis usaha.", "profile.region": "Pilih wilayah.",
+				"phone": "Nomor HP wajib diisi.", "profile.nib": "NIB hanya boleh berisi angka."}},
+		{name: "labels in English", body: `{"profile":{"sector":"tambang"}}`, headers: []string{"Accept-Language: en"}, status: 422, code: "validation_failed",
+			fields: map[string]string{"name": "Full name is required.", "profile.sector": "Choose the business type from the list."}},
 		{name: "every problem at once", body: everyReport, status: 422, code: "validation_failed", message: invalidID,
 			fields: map[string]string{"phone": phoneID, "name": "", "password": passwordID, "profile.sector": "", "profile.region": regionID, "profile.gender": "", "profile.nib": ""}},
 		{name: "every problem at once in English", body: everyReport, headers: []string{"Accept-Language: en-US,en;q=0.9"}, status: 422, code: "validation_failed", message: invalidEN,

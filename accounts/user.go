@@ -46,13 +46,16 @@ func (u *User) Person() lontar.Person {
 
 // ProfileInput is a learner's business profile as sent by a client.
 type ProfileInput struct {
-	BusinessName string `json:"business_name" validate:"max=120"`
-	Sector       string `json:"sector" validate:"required,oneof=kuliner tenun kerajinan fesyen jasa lainnya"`
-	Region       string `json:"region" validate:"required"`
-	Gender       string `json:"gender" validate:"omitempty,oneof=f m"`
-	BirthYear    int    `json:"birth_year" validate:"omitempty,min=1930"`
-	NIB          string `json:"nib" validate:"omitempty,numeric,len=13"`
+	BusinessName string `json:"business_name" validate:"max=120" label:"Nama usaha|Business name"`
+	Sector       string `json:"sector" validate:"required,oneof=kuliner tenun kerajinan fesyen jasa lainnya" label:"Jenis usaha|Business type"`
+	Region       string `json:"region" validate:"required" label:"Wilayah|Region|choice"`
+	Gender       string `json:"gender" validate:"omitempty,oneof=f m" label:"Jenis kelamin|Gender"`
+	BirthYear    int    `json:"birth_year" label:"Tahun lahir|Year of birth"` // minBirthYear to ten years ago: check
+	NIB          string `json:"nib" validate:"omitempty,numeric,len=13" label:"NIB|NIB"`
 }
+
+// minBirthYear is the earliest year of birth a profile accepts.
+const minBirthYear = 1930
 
 // cleanName cleans *s in place (see lontar.CleanName), reporting a
 // problem under field; optional names may stay empty.
@@ -75,8 +78,9 @@ func (p *ProfileInput) check(prefix string, fields map[string]lontar.Text) {
 	if p.Region != "" && !regions.Valid(p.Region) {
 		fields[prefix+"region"] = lontar.T("Kode wilayah tidak dikenal.", "Unknown region code.")
 	}
-	if p.BirthYear != 0 && p.BirthYear > time.Now().Year()-10 {
-		fields[prefix+"birth_year"] = lontar.T("Tahun lahir tidak masuk akal.", "The year of birth is not plausible.")
+	if last := time.Now().Year() - 10; p.BirthYear != 0 && (p.BirthYear < minBirthYear || p.BirthYear > last) {
+		fields[prefix+"birth_year"] = lontar.T(fmt.Sprintf("Tahun lahir antara %d dan %d.", minBirthYear, last),
+			fmt.Sprintf("The year of birth must be between %d and %d.", minBirthYear, last))
 	}
 }
 
@@ -87,9 +91,9 @@ func (p *ProfileInput) profile() lontar.Profile {
 
 // RegisterInput is POST /auth/register.
 type RegisterInput struct {
-	Phone    string       `json:"phone" validate:"required"`
-	Name     string       `json:"name" validate:"required,min=2,max=100"`
-	Password string       `json:"password" validate:"required"`
+	Phone    string       `json:"phone" validate:"required" label:"Nomor HP|Phone number"`
+	Name     string       `json:"name" validate:"required,min=2,max=100" label:"Nama lengkap|Full name"`
+	Password string       `json:"password" validate:"required" label:"Kata sandi|Password"`
 	Profile  ProfileInput `json:"profile"`
 }
 
@@ -117,15 +121,15 @@ func fieldsErr(fields map[string]lontar.Text) error {
 
 // LoginInput is POST /auth/login.
 type LoginInput struct {
-	Phone    string `json:"phone" validate:"required"`
-	Password string `json:"password" validate:"required"`
+	Phone    string `json:"phone" validate:"required" label:"Nomor HP|Phone number"`
+	Password string `json:"password" validate:"required" label:"Kata sandi|Password"`
 }
 
 // ActivateInput is POST /auth/activate.
 type ActivateInput struct {
-	Phone    string `json:"phone" validate:"required"`
-	Code     string `json:"code" validate:"required"`
-	Password string `json:"password" validate:"required"`
+	Phone    string `json:"phone" validate:"required" label:"Nomor HP|Phone number"`
+	Code     string `json:"code" validate:"required" label:"Kode aktivasi|Activation code"`
+	Password string `json:"password" validate:"required" label:"Kata sandi|Password"`
 }
 
 // Validate checks the new password.
@@ -138,7 +142,7 @@ type TokenInput struct {
 
 // UpdateMe is PATCH /me: only what is sent changes.
 type UpdateMe struct {
-	Name    *string       `json:"name" validate:"omitempty,min=2,max=100"`
+	Name    *string       `json:"name" validate:"omitempty,min=2,max=100" label:"Nama lengkap|Full name"`
 	Profile *ProfileInput `json:"profile"`
 }
 
@@ -156,11 +160,11 @@ func (in *UpdateMe) Validate() error {
 
 // CreateUserInput is POST /users (admin).
 type CreateUserInput struct {
-	Phone       string        `json:"phone" validate:"required"`
-	Name        string        `json:"name" validate:"required,min=2,max=100"`
-	Password    string        `json:"password" validate:"required"`
-	Role        lontar.Role   `json:"role" validate:"required,oneof=learner trainer agency admin"`
-	Institution string        `json:"institution" validate:"max=120"`
+	Phone       string        `json:"phone" validate:"required" label:"Nomor HP|Phone number"`
+	Name        string        `json:"name" validate:"required,min=2,max=100" label:"Nama lengkap|Full name"`
+	Password    string        `json:"password" validate:"required" label:"Kata sandi|Password"`
+	Role        lontar.Role   `json:"role" validate:"required,oneof=learner trainer agency admin" label:"Peran|Role"`
+	Institution string        `json:"institution" validate:"max=120" label:"Institusi|Institution"`
 	Scope       []string      `json:"scope"`
 	Profile     *ProfileInput `json:"profile"`
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lontar"
+	"lontar/enrollments"
 	"lontar/regions"
 )
 
@@ -35,11 +36,11 @@ type Cohort struct {
 
 // CohortInput is the body of POST /cohorts.
 type CohortInput struct {
-	Name      string   `json:"name" validate:"required,max=120"`
-	CourseIDs []string `json:"course_ids" validate:"required,min=1,max=20,dive,required,max=100"`
-	StartsOn  string   `json:"starts_on" validate:"required,datetime=2006-01-02"`
-	EndsOn    string   `json:"ends_on" validate:"required,datetime=2006-01-02"`
-	Region    string   `json:"region" validate:"required"`
+	Name      string   `json:"name" validate:"required,max=120" label:"Nama kelas|Class name"`
+	CourseIDs []string `json:"course_ids" validate:"required,min=1,max=20,dive,required,max=100" label:"Kursus|Course"`
+	StartsOn  string   `json:"starts_on" validate:"required,datetime=2006-01-02" label:"Tanggal mulai|Start date"`
+	EndsOn    string   `json:"ends_on" validate:"required,datetime=2006-01-02" label:"Tanggal selesai|End date"`
+	Region    string   `json:"region" validate:"required" label:"Wilayah|Region|choice"`
 }
 
 // Validate checks the rules tags cannot say.
@@ -120,17 +121,20 @@ type CohortMember struct {
 type RosterEntry struct {
 	// Status is member, or invited: an existing account an import asked to
 	// join, shown with only what the file said and no user id.
-	Status       string         `json:"status"`
-	UserID       string         `json:"user_id,omitempty"`
-	Name         string         `json:"name"`
-	Phone        string         `json:"phone"`
-	BusinessName string         `json:"business_name"`
-	Sector       string         `json:"sector"`
-	Region       string         `json:"region"`
-	Gender       string         `json:"gender,omitempty"`
-	JoinedAt     time.Time      `json:"joined_at,omitzero"`
-	InvitedAt    *time.Time     `json:"invited_at,omitempty"`
-	Courses      []RosterCourse `json:"courses"`
+	Status       string     `json:"status"`
+	UserID       string     `json:"user_id,omitempty"`
+	Name         string     `json:"name"`
+	Phone        string     `json:"phone"`
+	BusinessName string     `json:"business_name"`
+	Sector       string     `json:"sector"`
+	Region       string     `json:"region"`
+	Gender       string     `json:"gender,omitempty"`
+	JoinedAt     time.Time  `json:"joined_at,omitzero"`
+	InvitedAt    *time.Time `json:"invited_at,omitempty"`
+	// LastSeenAt is the learner's latest activity: a sync, a lesson or a quiz.
+	LastSeenAt *time.Time `json:"last_seen_at"`
+	enrollments.Activity
+	Courses []RosterCourse `json:"courses"`
 }
 
 // Roster entry statuses.
@@ -211,4 +215,21 @@ func (c *Cohort) canManage(caller *lontar.Caller) bool {
 		return caller.Institution != "" && caller.Institution == c.Institution
 	}
 	return false
+}
+
+// InvitationPreview is what a join link shows before anyone signs up:
+// the class and its courses, nothing about its people or trainers.
+type InvitationPreview struct {
+	Name        string          `json:"name"`
+	Institution string          `json:"institution"`
+	StartsOn    string          `json:"starts_on"`
+	EndsOn      string          `json:"ends_on"`
+	Ended       bool            `json:"ended"`
+	Courses     []PreviewCourse `json:"courses"`
+}
+
+// PreviewCourse is one course of an InvitationPreview.
+type PreviewCourse struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
 }

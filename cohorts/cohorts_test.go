@@ -48,6 +48,7 @@ func TestCreateCohortRights(t *testing.T) {
 	f := newFixture(t)
 	own := f.MustCourse(t, "jualan", "inst-a", "l1")
 	other := f.MustCourse(t, "konten", "inst-b", "k1")
+	shared := f.MustCourse(t, "pembukuan", courses.SeedInstitution, "p1")
 	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
 	_, admin := f.User(t, lontar.RoleAdmin, "")
 	_, learner := f.Learner(t)
@@ -63,6 +64,9 @@ func TestCreateCohortRights(t *testing.T) {
 		{"own course", trainer, cohortBody([]string{own.ID}, today(0), today(30)), http.StatusCreated, ""},
 		{"other institution's course", trainer, cohortBody([]string{other.ID}, today(0), today(30)), http.StatusForbidden, ""},
 		{"own and other institution's", trainer, mixed, http.StatusForbidden, ""},
+		{"a shared (seeded) course, any institution", trainer, cohortBody([]string{shared.ID}, today(0), today(30)), http.StatusCreated, ""},
+		{"own and shared", trainer, cohortBody([]string{own.ID, shared.ID}, today(0), today(30)), http.StatusCreated, ""},
+		{"admin, one institution and shared", admin, cohortBody([]string{other.ID, shared.ID}, today(0), today(30)), http.StatusCreated, ""},
 		{"learner", learner, cohortBody([]string{own.ID}, today(0), today(30)), http.StatusForbidden, ""},
 		{"admin, any institution", admin, cohortBody([]string{other.ID}, today(0), today(30)), http.StatusCreated, ""},
 		{"admin, two institutions", admin, mixed, http.StatusUnprocessableEntity, "course_ids"},
@@ -95,11 +99,12 @@ func TestCreateCohortRights(t *testing.T) {
 		})
 	}
 
-	// A trainer lists their institution's cohorts only; the admin's
-	// cohort of inst-b's course belongs to inst-b.
+	// A trainer lists their institution's cohorts only (a class on a
+	// shared course is the trainer's institution's); the admin's cohorts of
+	// inst-b's course belong to inst-b.
 	_, trainerB := f.User(t, lontar.RoleTrainer, "inst-b")
 	_, trainerC := f.User(t, lontar.RoleTrainer, "inst-c")
-	for token, want := range map[string]int{trainer: 1, trainerB: 1, trainerC: 0, admin: 2} {
+	for token, want := range map[string]int{trainer: 3, trainerB: 2, trainerC: 0, admin: 5} {
 		var list []cohortJSON
 		f.Env.Do(t, http.MethodGet, "/api/v1/cohorts", token, nil).JSON(t, &list)
 		if len(list) != want {
@@ -168,13 +173,16 @@ func TestJoinCohortByCode(t *testing.T) {
 }
 
 type rosterJSON struct {
-	Status       string `json:"status"`
-	UserID       string `json:"user_id"`
-	Name         string `json:"name"`
-	Phone        string `json:"phone"`
-	BusinessName string `json:"business_name"`
-	Sector       string `json:"sector"`
-	Region       string `json:"region"`
+	Status       string     `json:"status"`
+	UserID       string     `json:"user_id"`
+	Name         string     `json:"name"`
+	Phone        string     `json:"phone"`
+	BusinessName string     `json:"business_name"`
+	Sector       string     `json:"sector"`
+	Region       string     `json:"region"`
+	LastSeenAt   *time.Time `json:"last_seen_at"`
+	LastSyncAt   *time.Time `json:"last_sync_at"`
+	Pending      int        `json:"pending_at_sync"`
 	Courses      []struct {
 		CourseID         string                       `json:"course_id"`
 		Percent          int                          `json:"percent"`
@@ -230,6 +238,23 @@ func TestRosterRights(t *testing.T) {
 	if len(roster) != 1 || roster[0].UserID != learnerID || roster[0].Phone == "" || roster[0].Sector != "kuliner" ||
 		len(roster[0].Courses) != 1 || roster[0].Courses[0].Percent != 50 || len(roster[0].Courses[0].CompletedLessons) != 1 {
 		t.Fatalf("roster = %+v", roster)
+	}
+	if roster[0].LastSyncAt != nil || roster[0].LastSeenAt == nil {
+		t.Fatalf("before any sync: last sync %v, last seen %v", roster[0].LastSyncAt, roster[0].LastSeenAt)
+	}
+
+	// The phone syncs one event while it says three were waiting: the
+	// trainer sees when, and how much was still on the phone then.
+	r := f.Env.Do(t, http.MethodPost, "/api/v1/sync", learner, map[string]any{"pending": 3, "events": []map[string]any{{
+		"id": "0b9f5c1e-7d2a-4f61-9c3e-5a8b7c6d5e4f", "type": "lesson_completed", "occurred_at": time.Now().UTC().Format(time.RFC3339),
+		"course_id": course.ID, "lesson_id": "l2"}}})
+	if r.Status != http.StatusOK {
+		t.Fatalf("sync: %d %s", r.Status, r.Body)
+	}
+	f.Env.Do(t, http.MethodGet, "/api/v1/cohorts/"+cohort.ID+"/roster", trainer, nil).JSON(t, &roster)
+	if roster[0].LastSyncAt == nil || time.Since(*roster[0].LastSyncAt) > time.Minute || roster[0].Pending != 3 ||
+		roster[0].LastSeenAt == nil || roster[0].LastSeenAt.Before(*roster[0].LastSyncAt) || roster[0].Courses[0].Percent != 100 {
+		t.Fatalf("after a sync: %+v", roster[0])
 	}
 }
 
@@ -339,6 +364,35 @@ func TestImportParticipants(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", r.Status, tt.wantStatus, r.Body)
 			}
 		})
+	}
+}
+
+// A join link says which class invites its holder before they sign up,
+// and nothing about the class's people.
+func TestInvitationPreview(t *testing.T) {
+	f := newFixture(t)
+	course := f.MustCourse(t, "jualan", "inst-a", "l1")
+	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
+	cohort := mustCohort(t, f, trainer, cohortBody([]string{course.ID}, today(0), today(10)))
+	r := f.Env.Do(t, http.MethodGet, "/api/v1/join/"+strings.ToLower(cohort.JoinCode), "", nil)
+	var got struct {
+		Name    string `json:"name"`
+		Ended   bool   `json:"ended"`
+		Courses []struct {
+			ID, Title string
+		} `json:"courses"`
+	}
+	r.JSON(t, &got)
+	if r.Status != http.StatusOK || got.Name != "UMKM Oebobo Mei" || got.Ended || len(got.Courses) != 1 || got.Courses[0].ID != course.ID || got.Courses[0].Title == "" {
+		t.Fatalf("preview: %d %s", r.Status, r.Body)
+	}
+	for _, secret := range []string{"join_code", "members", "created_by", cohort.JoinCode} {
+		if strings.Contains(string(r.Body), secret) {
+			t.Errorf("preview shows %s: %s", secret, r.Body)
+		}
+	}
+	if r := f.Env.Do(t, http.MethodGet, "/api/v1/join/ZZZZ-ZZZZ", "", nil); r.Status != http.StatusNotFound {
+		t.Errorf("unknown code: %d %s", r.Status, r.Body)
 	}
 }
 

@@ -45,6 +45,7 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Post("/cohorts", h.createCohort) // trainer, admin
 	api.Get("/cohorts", h.listCohorts)   // trainer (own institution), admin
 	api.Post("/cohorts/join", h.joinCohort)
+	api.Get("/join/:code", h.invitation)                               // anyone holding the code: which class invites them
 	api.Get("/cohorts/:id", h.getCohort)                               // the cohort's trainers, admin
 	api.Get("/cohorts/:id/roster", h.roster)                           // the cohort's trainers, admin
 	api.Get("/cohorts/:id/roster.csv", h.rosterCSV)                    // the cohort's trainers, admin
@@ -56,7 +57,7 @@ func (h *Handler) Register(api fiber.Router) {
 }
 
 type joinRequest struct {
-	Code string `json:"code" validate:"required,max=32"`
+	Code string `json:"code" validate:"required,max=32" label:"Kode kelas|Class code"`
 }
 
 type importResultView struct {
@@ -201,7 +202,22 @@ func (h *Handler) joinCohort(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return c.JSON(fiber.Map{"cohort": h.cohorts.View(cohort), "enrollments": views})
+	return c.JSON(joinedView{Cohort: h.cohorts.View(cohort), Enrollments: views})
+}
+
+// joinedView answers a join: the class and the learner's enrollments in
+// its courses.
+type joinedView struct {
+	Cohort      CohortView                   `json:"cohort"`
+	Enrollments []enrollments.EnrollmentView `json:"enrollments"`
+}
+
+func (h *Handler) invitation(c *fiber.Ctx) error {
+	p, err := h.cohorts.Preview(c.UserContext(), c.Params("code"), httpapi.Lang(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
 }
 
 func (h *Handler) importParticipants(c *fiber.Ctx) error {
@@ -237,10 +253,18 @@ func (h *Handler) importParticipants(c *fiber.Ctx) error {
 		}
 		counts[r.Status]++
 	}
-	return c.JSON(fiber.Map{
-		"results": out, "created": counts[ImportCreated], "enrolled": counts[ImportEnrolled],
-		"invited": counts[ImportInvited], "skipped": counts[ImportSkipped], "errors": counts[ImportError],
-	})
+	return c.JSON(importView{Results: out, Created: counts[ImportCreated], Enrolled: counts[ImportEnrolled],
+		Invited: counts[ImportInvited], Skipped: counts[ImportSkipped], Errors: counts[ImportError]})
+}
+
+// importView answers a CSV import: one result per row, and the counts.
+type importView struct {
+	Results  []importResultView `json:"results"`
+	Created  int                `json:"created"`
+	Enrolled int                `json:"enrolled"`
+	Invited  int                `json:"invited"`
+	Skipped  int                `json:"skipped"`
+	Errors   int                `json:"errors"`
 }
 
 // issueCode gives a participant of the cohort a new one-time code: a new
@@ -297,7 +321,13 @@ func (h *Handler) accept(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return c.JSON(fiber.Map{"cohort": invitedCohortView(cohort), "enrollments": views})
+	return c.JSON(acceptedView{Cohort: invitedCohortView(cohort), Enrollments: views})
+}
+
+// acceptedView answers an accepted invitation.
+type acceptedView struct {
+	Cohort      invitedCohort                `json:"cohort"`
+	Enrollments []enrollments.EnrollmentView `json:"enrollments"`
 }
 
 func (h *Handler) decline(c *fiber.Ctx) error {
@@ -313,9 +343,18 @@ func (h *Handler) decline(c *fiber.Ctx) error {
 
 // invitedCohortView is what a learner who accepted sees of the class: not
 // its join code or its trainers' details.
-func invitedCohortView(c *Cohort) fiber.Map {
-	return fiber.Map{"id": c.ID, "name": c.Name, "institution": c.Institution, "course_ids": c.CourseIDs,
-		"starts_on": c.StartsOn, "ends_on": c.EndsOn}
+func invitedCohortView(c *Cohort) invitedCohort {
+	return invitedCohort{ID: c.ID, Name: c.Name, Institution: c.Institution, CourseIDs: c.CourseIDs,
+		StartsOn: c.StartsOn, EndsOn: c.EndsOn}
+}
+
+type invitedCohort struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Institution string   `json:"institution"`
+	CourseIDs   []string `json:"course_ids"`
+	StartsOn    string   `json:"starts_on"`
+	EndsOn      string   `json:"ends_on"`
 }
 
 // errNoParticipants is internal: the server was wired without accounts.

@@ -126,9 +126,9 @@ func (s *Store) Create(ctx context.Context, caller *lontar.Caller, in *CohortInp
 }
 
 // cohortInstitution checks that every course is published and that the
-// caller may run it, and returns the institution the cohort belongs to:
-// a trainer's own; for an admin, the courses' (which must be one, seeded
-// courses aside).
+// caller may run it (their institution's, or the shared curriculum), and
+// returns the institution the cohort belongs to: a trainer's own; for an
+// admin, the courses' (which must be one, the shared ones aside).
 func (s *Store) cohortInstitution(ctx context.Context, caller *lontar.Caller, courseIDs []string) (string, error) {
 	switch {
 	case caller.Is(lontar.RoleAdmin):
@@ -147,10 +147,8 @@ func (s *Store) cohortInstitution(ctx context.Context, caller *lontar.Caller, co
 		if err != nil {
 			return "", err
 		}
-		// Seeded (platform) courses are every institution's to teach; the
-		// cohort, and so its certificates, belong to who runs it.
-		if course.Institution == courses.SeedInstitution {
-			continue
+		if course.Shared() {
+			continue // the shared curriculum serves every institution's classes
 		}
 		if caller.Is(lontar.RoleTrainer) && course.Institution != caller.Institution {
 			return "", lontar.ErrForbidden
@@ -267,6 +265,28 @@ func (s *Store) ByCode(ctx context.Context, typed string) (*Cohort, error) {
 		return nil, errJoinCodeNotFound // a code reserved by a create that crashed
 	}
 	return c, err
+}
+
+// Preview says what a join code invites to, for anyone holding it: the
+// class and its course titles in lang, nothing about its people.
+func (s *Store) Preview(ctx context.Context, code string, lang lontar.Lang) (*InvitationPreview, error) {
+	cohort, err := s.ByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	out := &InvitationPreview{Name: cohort.Name, Institution: cohort.Institution, StartsOn: cohort.StartsOn,
+		EndsOn: cohort.EndsOn, Ended: cohort.ended(time.Now()), Courses: []PreviewCourse{}}
+	for _, id := range cohort.CourseIDs {
+		course, err := s.catalog.Get(ctx, id)
+		if lontar.IsCode(err, lontar.ENotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out.Courses = append(out.Courses, PreviewCourse{ID: id, Title: course.Title.In(lang)})
+	}
+	return out, nil
 }
 
 // List returns the institution's cohorts, newest first, through its index
@@ -459,6 +479,10 @@ func (s *Store) rosterEntry(ctx context.Context, c *Cohort, userID string, publi
 	entry := RosterEntry{Status: RosterMember, UserID: userID, Name: m.Name, Phone: m.Phone, BusinessName: m.BusinessName,
 		Sector: m.Sector, Region: m.Region, Gender: m.Gender, JoinedAt: m.JoinedAt,
 		Courses: make([]RosterCourse, 0, len(c.CourseIDs))}
+	if entry.Activity, err = s.enrollments.Activity(ctx, userID); err != nil {
+		return RosterEntry{}, err
+	}
+	entry.LastSeenAt = entry.LastSyncAt
 	for i, courseID := range c.CourseIDs {
 		rc := RosterCourse{CourseID: courseID, CompletedLessons: map[string]time.Time{},
 			QuizResults: map[string]lontar.QuizResult{}}
@@ -472,6 +496,10 @@ func (s *Store) rosterEntry(ctx context.Context, c *Cohort, userID string, publi
 			rc.Enrolled = true
 			rc.Percent, rc.LessonsDone, rc.LessonsTotal = p.Percent, p.Done, p.Total
 			rc.CompletedAt = e.CompletedAt
+			if entry.LastSeenAt == nil || e.UpdatedAt.After(*entry.LastSeenAt) {
+				seen := e.UpdatedAt
+				entry.LastSeenAt = &seen
+			}
 			if p.Completed != nil {
 				rc.CompletedLessons = p.Completed
 			}

@@ -52,6 +52,41 @@ func (s *Store) Create(ctx context.Context, caller *lontar.Caller, in *CourseInp
 	return co, nil
 }
 
+// Copy makes a new draft in the caller's institution from a published
+// course of the shared curriculum (or of the caller's own institution),
+// for the trainer to adapt: same modules, lessons and Markdown, a new
+// course id, the caller as its author.
+func (s *Store) Copy(ctx context.Context, caller *lontar.Caller, catalog *Catalog, id string) (*Course, error) {
+	src, err := catalog.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !src.Shared() && canEdit(caller, src) != nil {
+		return nil, lontar.ErrForbidden
+	}
+	if caller.Institution == "" {
+		return nil, errNoInstitution
+	}
+	co := &Course{ID: newID("c"), Institution: caller.Institution, Authors: []string{caller.UserID}, Status: StatusDraft,
+		Topic: src.Topic, Level: src.Level, Title: src.Title, Summary: src.Summary}
+	if err := canEdit(caller, co); err != nil {
+		return nil, err
+	}
+	for _, m := range src.Modules {
+		mod := Module{ID: m.ID, Title: m.Title}
+		for _, l := range m.Lessons {
+			mod.Lessons = append(mod.Lessons, Lesson{ID: l.ID, Title: l.Title, Body: l.Body, EstMinutes: l.EstMinutes})
+		}
+		co.Modules = append(co.Modules, mod)
+	}
+	co.CreatedAt = s.now().UTC().Truncate(time.Millisecond)
+	co.UpdatedAt = co.CreatedAt
+	if err := s.CreateDraft(ctx, co); err != nil {
+		return nil, err
+	}
+	return co, nil
+}
+
 // EditableDraft returns the draft of course id if the caller may edit it.
 func (s *Store) EditableDraft(ctx context.Context, caller *lontar.Caller, id string) (*Course, error) {
 	co, err := s.Draft(ctx, id)

@@ -259,18 +259,20 @@ func (c *Catalog) LessonJSON(ctx context.Context, courseID, lessonID string, lan
 
 // courseView is a published course as learners read it.
 type courseView struct {
-	ID           string       `json:"id"`
-	Title        any          `json:"title"`
-	Summary      any          `json:"summary"`
-	Topic        string       `json:"topic"`
-	Level        string       `json:"level,omitempty"`
-	Institution  string       `json:"institution"`
-	Version      int          `json:"version"`
-	LessonsCount int          `json:"lessons_count"`
-	EstMinutes   int          `json:"est_minutes"`
-	SizeBytes    int          `json:"size_bytes"`
-	PublishedAt  *time.Time   `json:"published_at,omitempty"`
-	Modules      []moduleView `json:"modules,omitempty"`
+	ID           string `json:"id"`
+	Title        any    `json:"title"`
+	Summary      any    `json:"summary"`
+	Topic        string `json:"topic"`
+	Level        string `json:"level,omitempty"`
+	Institution  string `json:"institution"`
+	Version      int    `json:"version"`
+	LessonsCount int    `json:"lessons_count"`
+	EstMinutes   int    `json:"est_minutes"`
+	SizeBytes    int    `json:"size_bytes"`
+	// FirstLessonID lets a visitor open the first lesson from the list.
+	FirstLessonID string       `json:"first_lesson_id,omitempty"`
+	PublishedAt   *time.Time   `json:"published_at,omitempty"`
+	Modules       []moduleView `json:"modules,omitempty"`
 }
 
 type moduleView struct {
@@ -310,9 +312,13 @@ func estMinutes(co *Course) int {
 }
 
 func summaryOf(co *Course, lang lontar.Lang) courseView {
-	return courseView{ID: co.ID, Title: text(co.Title, lang), Summary: text(co.Summary, lang), Topic: co.Topic,
+	v := courseView{ID: co.ID, Title: text(co.Title, lang), Summary: text(co.Summary, lang), Topic: co.Topic,
 		Level: co.Level, Institution: co.Institution, Version: co.Version, LessonsCount: co.LessonCount(),
 		EstMinutes: estMinutes(co), SizeBytes: co.SizeBytes, PublishedAt: co.PublishedAt}
+	if ids := co.LessonIDs(); len(ids) > 0 {
+		v.FirstLessonID = ids[0]
+	}
+	return v
 }
 
 func lessonOf(l Lesson, lang lontar.Lang) lessonView {

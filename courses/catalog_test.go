@@ -312,3 +312,77 @@ func TestSeededSizes(t *testing.T) {
 		}
 	}
 }
+
+// A trainer of any institution copies a seeded course into their own
+// institution as a draft to adapt; another institution's own course
+// cannot be copied.
+func TestCopyCourse(t *testing.T) {
+	e := newCatalogEnv(t)
+	if _, err := courses.Seed(context.Background(), e.store, e.catalog); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.Do(t, "POST", "/api/v1/courses", e.trainer, courseBody("x")); r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	e.Do(t, "POST", "/api/v1/courses/foto-produk/publish", e.trainer, nil)
+	for _, tt := range []struct {
+		name, path, token string
+		want              int
+	}{
+		{"no token", "/api/v1/courses/jualan-online/copy", "", 401},
+		{"learner", "/api/v1/courses/jualan-online/copy", e.learner, 403},
+		{"another institution's own course", "/api/v1/courses/foto-produk/copy", e.other, 403},
+		{"unknown course", "/api/v1/courses/tidak-ada/copy", e.other, 404},
+	} {
+		if r := e.Do(t, "POST", tt.path, tt.token, nil); r.Status != tt.want {
+			t.Errorf("%s: %d %s", tt.name, r.Status, r.Body)
+		}
+	}
+	r := e.Do(t, "POST", "/api/v1/courses/jualan-online/copy", e.other, nil)
+	var draft struct {
+		ID          string `json:"id"`
+		Institution string `json:"institution"`
+		Status      string `json:"status"`
+		Title       struct {
+			ID string `json:"id"`
+		} `json:"title"`
+		Modules []struct {
+			Lessons []struct {
+				Body struct {
+					ID string `json:"id"`
+				} `json:"body"`
+			} `json:"lessons"`
+		} `json:"modules"`
+	}
+	r.JSON(t, &draft)
+	if r.Status != 201 || draft.Institution != "undana" || draft.Status != "draft" || draft.ID == "jualan-online" ||
+		draft.Title.ID != "Jualan online" || len(draft.Modules) == 0 || draft.Modules[0].Lessons[0].Body.ID == "" {
+		t.Fatalf("copy: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "GET", "/api/v1/courses/"+draft.ID+"/draft", e.other, nil); r.Status != 200 {
+		t.Fatalf("the copier cannot open the copy: %d", r.Status)
+	}
+	if r := e.Do(t, "PUT", "/api/v1/courses/"+draft.ID, e.trainer, courseBody("x")); r.Status != 403 {
+		t.Fatalf("another institution edits the copy: %d", r.Status)
+	}
+}
+
+// An author previews a lesson as learners will get it: rendered, with any
+// script removed; only authors may.
+func TestPreviewMarkdown(t *testing.T) {
+	e := newCatalogEnv(t)
+	r := e.Do(t, "POST", "/api/v1/courses/preview", e.trainer, map[string]any{"markdown": "## Harga sei\n\nHPP **Rp75.000**<script>alert(1)</script>"})
+	var got struct {
+		HTML string `json:"html"`
+	}
+	r.JSON(t, &got)
+	if r.Status != 200 || !strings.Contains(got.HTML, "<h2") || !strings.Contains(got.HTML, "<strong>Rp75.000</strong>") || strings.Contains(got.HTML, "<script") {
+		t.Fatalf("preview: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "POST", "/api/v1/courses/preview", e.learner, map[string]any{"markdown": "x"}); r.Status != 403 {
+		t.Fatalf("learner previews: %d", r.Status)
+	}
+	if r := e.Do(t, "POST", "/api/v1/courses/preview", e.trainer, map[string]any{"markdown": strings.Repeat("a", 11000)}); r.Status != 422 {
+		t.Fatalf("oversized preview: %d", r.Status)
+	}
+}

@@ -67,6 +67,10 @@ type Lesson struct {
 	EstMinutes int         `json:"est_minutes" bson:"est_minutes"`
 }
 
+// Shared reports whether c is part of the curriculum Lontar ships with:
+// any institution's classes may use it, and any trainer may copy it.
+func (c *Course) Shared() bool { return c.Institution == SeedInstitution }
+
 // LessonIDs returns the course's lesson ids in reading order.
 func (c *Course) LessonIDs() []string {
 	var ids []string

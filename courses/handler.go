@@ -26,6 +26,8 @@ func (h *Handler) Register(api fiber.Router) {
 	api.Put("/courses/:id", h.update)
 	api.Get("/courses/:id/draft", h.draft)
 	api.Post("/courses/:id/publish", h.publish)
+	api.Post("/courses/:id/copy", h.copy)   // trainer, admin: a shared or own course
+	api.Post("/courses/preview", h.preview) // trainer, admin: Markdown → the HTML learners would get
 	api.Get("/courses/:id/lessons/:lesson_id", h.lesson)
 }
 
@@ -118,6 +120,51 @@ func (h *Handler) create(c *fiber.Ctx) error {
 		return err
 	}
 	co, err := h.store.Create(c.UserContext(), caller, &in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(co)
+}
+
+// previewRequest is one lesson body to render as it would be published.
+type previewRequest struct {
+	Markdown string `json:"markdown" validate:"max=10240" label:"Isi pelajaran|Lesson body"`
+	Lang     string `json:"lang" validate:"omitempty,oneof=id en" label:"Bahasa|Language"`
+}
+
+// previewResponse is the sanitised HTML learners would get.
+type previewResponse struct {
+	HTML string `json:"html"`
+}
+
+// preview renders Markdown exactly as publishing will, so an author sees
+// what learners will read before publishing.
+func (h *Handler) preview(c *fiber.Ctx) error {
+	if _, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin); err != nil {
+		return err
+	}
+	var in previewRequest
+	if err := httpapi.BindJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Lang == "" {
+		in.Lang = "id"
+	}
+	html, err := renderLesson(in.Markdown, in.Lang)
+	if err != nil {
+		return err
+	}
+	return c.JSON(previewResponse{HTML: html})
+}
+
+// copy makes a draft in the caller's institution from a shared (or
+// their own) published course.
+func (h *Handler) copy(c *fiber.Ctx) error {
+	caller, err := httpapi.Authorize(c, lontar.RoleTrainer, lontar.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	co, err := h.store.Copy(c.UserContext(), caller, h.catalog, c.Params("id"))
 	if err != nil {
 		return err
 	}

@@ -17,18 +17,18 @@ const MaxLessonBytes = 10 * 1024
 type CourseInput struct {
 	ID          string        `json:"id"`
 	Institution string        `json:"institution"` // admins only; trainers get their own
-	Topic       string        `json:"topic" validate:"required,oneof=ecommerce content bookkeeping other"`
-	Level       string        `json:"level" validate:"omitempty,oneof=beginner intermediate advanced"`
+	Topic       string        `json:"topic" validate:"required,oneof=ecommerce content bookkeeping other" label:"Topik|Topic"`
+	Level       string        `json:"level" validate:"omitempty,oneof=beginner intermediate advanced" label:"Tingkat|Level"`
 	Title       lontar.Text   `json:"title"`
 	Summary     lontar.Text   `json:"summary"`
-	Modules     []ModuleInput `json:"modules" validate:"required,min=1,max=40,dive"`
+	Modules     []ModuleInput `json:"modules" validate:"required,min=1,max=40,dive" label:"Modul|Modules"`
 }
 
 // ModuleInput is one module of a CourseInput.
 type ModuleInput struct {
 	ID      string        `json:"id"`
 	Title   lontar.Text   `json:"title"`
-	Lessons []LessonInput `json:"lessons" validate:"required,min=1,max=60,dive"`
+	Lessons []LessonInput `json:"lessons" validate:"required,min=1,max=60,dive" label:"Pelajaran|Lessons"`
 }
 
 // LessonInput is one lesson of a ModuleInput.
@@ -36,7 +36,7 @@ type LessonInput struct {
 	ID         string      `json:"id"`
 	Title      lontar.Text `json:"title"`
 	Body       lontar.Text `json:"body"`
-	EstMinutes int         `json:"est_minutes" validate:"required,min=1,max=120"`
+	EstMinutes int         `json:"est_minutes" validate:"required,min=1,max=120" label:"Lama belajar (menit)|Study time (minutes)"`
 }
 
 // Validate checks what tags cannot: texts present, ids well-formed and

@@ -32,7 +32,15 @@ func (h *Handler) Register(api fiber.Router) {
 }
 
 type syncRequest struct {
-	Events []json.RawMessage `json:"events" validate:"required"`
+	Events []json.RawMessage `json:"events" validate:"required" label:"Peristiwa|Events"`
+	// Pending is how many events were waiting on the phone when it sent
+	// this batch (this batch included); absent means just this batch.
+	Pending *int `json:"pending" validate:"omitempty,min=0,max=1000000" label:"Jumlah menunggu|Pending count"`
+}
+
+// syncResponse answers POST /sync: one result per event, in order.
+type syncResponse struct {
+	Results []syncResultView `json:"results"`
 }
 
 type syncResultView struct {
@@ -130,6 +138,13 @@ func (h *Handler) sync(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	pending := len(in.Events)
+	if in.Pending != nil && *in.Pending > pending {
+		pending = *in.Pending
+	}
+	if err := h.store.RecordSync(c.UserContext(), caller.UserID, pending, time.Now()); err != nil {
+		return err
+	}
 	lang := httpapi.Lang(c)
 	out := make([]syncResultView, len(results))
 	for i, r := range results {
@@ -138,7 +153,7 @@ func (h *Handler) sync(c *fiber.Ctx) error {
 			out[i].Reason = r.Reason.In(lang)
 		}
 	}
-	return c.JSON(fiber.Map{"results": out})
+	return c.JSON(syncResponse{Results: out})
 }
 
 // pathParam returns a route parameter percent-decoded (Fiber leaves them

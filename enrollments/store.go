@@ -278,6 +278,37 @@ func (s *Store) Enrollments(ctx context.Context, userID string) ([]*Enrollment, 
 	return list, nil
 }
 
+// Activity is when a learner's phone last reached Lontar, as their trainer
+// sees it on the roster.
+type Activity struct {
+	// LastSyncAt is the learner's last offline sync; PendingAtSync is how
+	// many events were still waiting on the phone at that sync (this
+	// batch included), as the phone reported it.
+	LastSyncAt    *time.Time `json:"last_sync_at" bson:"last_sync_at,omitempty"`
+	PendingAtSync int        `json:"pending_at_sync" bson:"pending_at_sync"`
+}
+
+// RecordSync keeps when the user's phone last synced and how much was
+// waiting on it then, on the user's index document (one write by _id).
+func (s *Store) RecordSync(ctx context.Context, userID string, pending int, at time.Time) error {
+	_, err := s.userCourses.UpdateOne(ctx, bson.M{"_id": userID},
+		bson.M{"$set": bson.M{"last_sync_at": at.UTC(), "pending_at_sync": pending}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("enrollments: record sync of %s: %w", userID, err)
+	}
+	return nil
+}
+
+// Activity reads the user's last sync; a user who never synced has none.
+func (s *Store) Activity(ctx context.Context, userID string) (Activity, error) {
+	var a Activity
+	err := database.Reads(s.userCourses).FindOne(ctx, bson.M{"_id": userID}).Decode(&a)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return a, fmt.Errorf("enrollments: read activity of %s: %w", userID, err)
+	}
+	return a, nil
+}
+
 // CompleteLesson records that the user completed the lesson at the given
 // time (clamped to the server clock; zero means now). Completing a lesson
 // again, in any order, concurrently or as a replay, changes nothing: the

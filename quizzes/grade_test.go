@@ -256,3 +256,27 @@ func BenchmarkGrade20(b *testing.B) {
 		}
 	}
 }
+
+func TestAnswerInWords(t *testing.T) {
+	yes, no := true, false
+	tests := []struct {
+		name string
+		q    quizzes.Question
+		lang lontar.Lang
+		want string
+	}{
+		{"single", quizzes.Question{Type: quizzes.TypeSingle, Choices: []quizzes.Choice{{Text: lontar.T("Malam", "Night")}, {Text: lontar.T("Siang", "Noon"), Correct: true}}}, lontar.LangID, "Siang"},
+		{"multiple in English", quizzes.Question{Type: quizzes.TypeMultiple, Choices: []quizzes.Choice{{Text: lontar.T("QRIS", "QRIS"), Weight: 50}, {Text: lontar.T("Tunai", "Cash"), Weight: 50}, {Text: lontar.T("Utang", "Debt"), Weight: -100}}}, lontar.LangEN, "QRIS; Cash"},
+		{"true", quizzes.Question{Type: quizzes.TypeTrueFalse, Truth: &yes}, lontar.LangID, "Benar"},
+		{"false in English", quizzes.Question{Type: quizzes.TypeTrueFalse, Truth: &no}, lontar.LangEN, "False"},
+		{"rupiah", quizzes.Question{Type: quizzes.TypeNumeric, Numeric: &quizzes.NumericAnswer{Value: 470000}}, lontar.LangID, "470.000"},
+		{"tolerance in English", quizzes.Question{Type: quizzes.TypeNumeric, Numeric: &quizzes.NumericAnswer{Value: 2.5, Tolerance: 0.25}}, lontar.LangEN, "2.5 (± 0.25)"},
+		{"decimal in Indonesian", quizzes.Question{Type: quizzes.TypeNumeric, Numeric: &quizzes.NumericAnswer{Value: 1234.5}}, lontar.LangID, "1.234,5"},
+		{"short answer", quizzes.Question{Type: quizzes.TypeShortAnswer, Accepted: []string{"HPP", "harga pokok penjualan"}}, lontar.LangID, "HPP"},
+	}
+	for _, tt := range tests {
+		if got := tt.q.AnswerInWords(tt.lang); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

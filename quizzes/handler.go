@@ -124,14 +124,27 @@ type resultResponse struct {
 	Awarded         float64 `json:"awarded"`
 	Feedback        string  `json:"feedback,omitempty"`
 	GeneralFeedback string  `json:"general_feedback,omitempty"`
+	// CorrectAnswer says the right answer in words, once the learner can
+	// no longer use it to pass: see revealAnswers.
+	CorrectAnswer string `json:"correct_answer,omitempty"`
 }
 
-func attemptView(a *Attempt, lang lontar.Lang) attemptResponse {
+// attemptView is an attempt as its learner reads it; with reveal, each
+// result also says the right answer in words.
+func attemptView(a *Attempt, q *Quiz, reveal bool, lang lontar.Lang) attemptResponse {
 	out := attemptResponse{AttemptID: a.ID, QuizID: a.QuizID, Number: a.Number, Score: a.Score, Passed: a.Passed,
 		SubmittedAt: a.SubmittedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), Results: []resultResponse{}}
+	questions := map[string]*Question{}
+	for i := range q.Questions {
+		questions[q.Questions[i].ID] = &q.Questions[i]
+	}
 	for _, r := range a.Results {
-		out.Results = append(out.Results, resultResponse{QuestionID: r.QuestionID, Answered: r.Answered, Correct: r.Correct,
-			Fraction: r.Fraction, Points: r.Points, Awarded: r.Awarded, Feedback: r.Feedback.In(lang), GeneralFeedback: r.General.In(lang)})
+		rr := resultResponse{QuestionID: r.QuestionID, Answered: r.Answered, Correct: r.Correct,
+			Fraction: r.Fraction, Points: r.Points, Awarded: r.Awarded, Feedback: r.Feedback.In(lang), GeneralFeedback: r.General.In(lang)}
+		if qu := questions[r.QuestionID]; reveal && qu != nil {
+			rr.CorrectAnswer = qu.AnswerInWords(lang)
+		}
+		out.Results = append(out.Results, rr)
 	}
 	return out
 }
@@ -151,10 +164,12 @@ func (h *Handler) submit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := attemptView(a, httpapi.Lang(c))
-	if out.MaxAttempts, out.AttemptsUsed, err = h.svc.Allowance(ctx, caller, a.QuizID); err != nil {
+	q, used, reveal, err := h.svc.Review(ctx, caller, a.QuizID)
+	if err != nil {
 		return err
 	}
+	out := attemptView(a, q, reveal, httpapi.Lang(c))
+	out.MaxAttempts, out.AttemptsUsed = q.MaxAttempts, used
 	status := fiber.StatusCreated
 	if !fresh {
 		status = fiber.StatusOK // the same attempt sent again: first grading stands
@@ -173,8 +188,15 @@ func (h *Handler) attempts(c *fiber.Ctx) error {
 	}
 	lang := httpapi.Lang(c)
 	out := []attemptResponse{}
+	if len(list) == 0 {
+		return c.JSON(out)
+	}
+	q, _, reveal, err := h.svc.Review(c.UserContext(), caller, list[0].QuizID)
+	if err != nil {
+		return err
+	}
 	for _, a := range list {
-		out = append(out, attemptView(a, lang))
+		out = append(out, attemptView(a, q, reveal, lang))
 	}
 	return c.JSON(out)
 }

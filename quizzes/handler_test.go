@@ -194,12 +194,17 @@ func TestAttemptGradedAndLimited(t *testing.T) {
 		Passed       bool
 		AttemptsUsed int `json:"attempts_used"`
 		Results      []struct {
-			QuestionID string `json:"question_id"`
-			Correct    bool
-			Feedback   string
+			QuestionID    string `json:"question_id"`
+			Correct       bool
+			Feedback      string
+			CorrectAnswer string `json:"correct_answer"`
 		}
 	}
 	r.JSON(t, &got)
+	// The final has an attempt left: its right answers stay hidden.
+	if strings.Contains(string(r.Body), "correct_answer") {
+		t.Fatalf("right answers shown with an attempt left: %s", r.Body)
+	}
 	// 1 + 2 + 1 + 0 + 0.5 = 4.5 of 6 = 75%.
 	if r.Status != 201 || got.Score != 75 || !got.Passed || got.AttemptsUsed != 1 {
 		t.Fatalf("%d %s", r.Status, r.Body)
@@ -212,8 +217,17 @@ func TestAttemptGradedAndLimited(t *testing.T) {
 	if r.Status != 422 || !strings.Contains(string(r.Body), "answers.q2") || !strings.Contains(string(r.Body), "answers.zz") {
 		t.Fatalf("bad answers: %d %s", r.Status, r.Body)
 	}
-	if r := e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, answers); r.Status != 201 {
+	r = e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, answers)
+	if r.Status != 201 {
 		t.Fatalf("second attempt: %d %s", r.Status, r.Body)
+	}
+	// The last attempt used: now the right answers are said in words.
+	r.JSON(t, &got)
+	want := map[string]string{"q1": "Harga pokok produksi", "q2": "27.500", "q3": "SECRET_SHORT", "q4": "Benar", "q5": "A; B"}
+	for _, res := range got.Results {
+		if res.CorrectAnswer != want[res.QuestionID] {
+			t.Errorf("%s: right answer %q, want %q", res.QuestionID, res.CorrectAnswer, want[res.QuestionID])
+		}
 	}
 	if r := e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.learner, answers); r.Status != 409 {
 		t.Fatalf("third attempt of 2: %d %s", r.Status, r.Body)

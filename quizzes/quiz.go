@@ -8,6 +8,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -433,4 +434,70 @@ func validateQuestion(q Question, p string, add func(path, id, en string)) {
 		add(p+".type", "Jenis soal harus single, multiple, true_false, numeric atau short_answer.",
 			"Type must be single, multiple, true_false, numeric or short_answer.")
 	}
+}
+
+// AnswerInWords says a question's right answer as a learner reads it:
+// the right choices' texts, Benar or Salah, the number (with its
+// tolerance), or the first accepted answer.
+func (q *Question) AnswerInWords(lang lontar.Lang) string {
+	switch q.Type {
+	case TypeSingle, TypeMultiple:
+		var right []string
+		for _, c := range q.Choices {
+			if c.Correct || c.Weight > 0 {
+				right = append(right, c.Text.In(lang))
+			}
+		}
+		return strings.Join(right, "; ")
+	case TypeTrueFalse:
+		if q.Truth == nil {
+			return ""
+		}
+		if *q.Truth {
+			return lontar.T("Benar", "True").In(lang)
+		}
+		return lontar.T("Salah", "False").In(lang)
+	case TypeNumeric:
+		if q.Numeric == nil {
+			return ""
+		}
+		n := q.Numeric
+		if n.Min != 0 || n.Max != 0 {
+			return formatNumber(n.Min, lang) + " – " + formatNumber(n.Max, lang)
+		}
+		if n.Tolerance > 0 {
+			return formatNumber(n.Value, lang) + " (± " + formatNumber(n.Tolerance, lang) + ")"
+		}
+		return formatNumber(n.Value, lang)
+	case TypeShortAnswer:
+		if len(q.Accepted) > 0 {
+			return q.Accepted[0]
+		}
+	}
+	return ""
+}
+
+// formatNumber writes v as the reader writes numbers: 470.000 and 2,5 in
+// Indonesian, 470,000 and 2.5 in English.
+func formatNumber(v float64, lang lontar.Lang) string {
+	s := strconv.FormatFloat(math.Abs(v), 'f', -1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	group, point := ".", ","
+	if lang == lontar.LangEN {
+		group, point = ",", "."
+	}
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
+	}
+	for i, d := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(d)
+	}
+	if frac != "" {
+		b.WriteString(point + frac)
+	}
+	return b.String()
 }

@@ -1,6 +1,8 @@
 package quizzes
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -51,6 +53,23 @@ func (s *Service) Allowance(ctx context.Context, c *lontar.Caller, quizID string
 		return 0, 0, err
 	}
 	return q.MaxAttempts, used, nil
+}
+
+// Review is what a learner may see of their graded attempts: the quiz,
+// the attempts used, and whether the right answers may be shown. They
+// are shown always for practice and the pretest (they teach), and for a
+// graded test once no attempt is left, so they cannot carry a learner
+// through the next attempt; the quiz's authors always see them.
+func (s *Service) Review(ctx context.Context, c *lontar.Caller, quizID string) (q *Quiz, used int, reveal bool, err error) {
+	if q, err = s.store.Get(ctx, quizID); err != nil {
+		return nil, 0, false, err
+	}
+	if used, err = s.store.AttemptsUsed(ctx, c.UserID, quizID); err != nil {
+		return nil, 0, false, err
+	}
+	reveal = q.Kind == KindPractice || q.Kind == KindPretest || q.MaxAttempts == 0 || used >= q.MaxAttempts ||
+		!c.Is(lontar.RoleLearner)
+	return q, used, reveal, nil
 }
 
 // canAuthor checks that the caller may author quizzes of the course.
@@ -214,15 +233,7 @@ func (s *Service) View(ctx context.Context, c *lontar.Caller, id string, lang lo
 	if err != nil {
 		return nil, err
 	}
-	v := LearnerQuiz{ID: q.ID, CourseID: q.CourseID, ModuleID: q.ModuleID, Kind: q.Kind, Title: q.Title.In(lang),
-		PassMark: q.PassMark, MaxAttempts: q.MaxAttempts, AttemptsUsed: used}
-	for _, qq := range q.Questions {
-		lq := LearnerQuestion{ID: qq.ID, Type: qq.Type, Prompt: qq.Prompt.In(lang), Points: qq.Points}
-		for _, ch := range qq.Choices {
-			lq.Choices = append(lq.Choices, LearnerChoice{ID: ch.ID, Text: ch.Text.In(lang)})
-		}
-		v.Questions = append(v.Questions, lq)
-	}
+	v := learnerView(q, lang, used)
 	if q.Shuffle {
 		h := fnv.New64a()
 		h.Write([]byte(c.UserID + "\x00" + q.ID))
@@ -237,6 +248,34 @@ func (s *Service) View(ctx context.Context, c *lontar.Caller, id string, lang lo
 	return v, nil
 }
 
+// learnerView is the quiz without any answer or feedback data.
+func learnerView(q *Quiz, lang lontar.Lang, used int) LearnerQuiz {
+	v := LearnerQuiz{ID: q.ID, CourseID: q.CourseID, ModuleID: q.ModuleID, Kind: q.Kind, Title: q.Title.In(lang),
+		PassMark: q.PassMark, MaxAttempts: q.MaxAttempts, AttemptsUsed: used}
+	for _, qq := range q.Questions {
+		lq := LearnerQuestion{ID: qq.ID, Type: qq.Type, Prompt: qq.Prompt.In(lang), Points: qq.Points}
+		for _, ch := range qq.Choices {
+			lq.Choices = append(lq.Choices, LearnerChoice{ID: ch.ID, Text: ch.Text.In(lang)})
+		}
+		v.Questions = append(v.Questions, lq)
+	}
+	return v
+}
+
+// wireSize is what v costs on the wire as compressed JSON, for a learner
+// deciding whether to save a course on the phone.
+func wireSize(v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0
+	}
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid
+	w.Write(b)
+	w.Close()
+	return buf.Len()
+}
+
 // Summary is a quiz in a course's list.
 type Summary struct {
 	ID             string  `json:"id"`
@@ -246,6 +285,8 @@ type Summary struct {
 	PassMark       float64 `json:"pass_mark"`
 	MaxAttempts    int     `json:"max_attempts"`
 	QuestionsCount int     `json:"questions_count"`
+	// SizeBytes is what opening the quiz costs in data (compressed JSON).
+	SizeBytes int `json:"size_bytes"`
 }
 
 // ForCourse lists a course's quizzes for its learners and authors.
@@ -263,7 +304,8 @@ func (s *Service) ForCourse(ctx context.Context, c *lontar.Caller, courseID stri
 			}
 		}
 		out = append(out, Summary{ID: q.ID, ModuleID: q.ModuleID, Kind: q.Kind, Title: q.Title.In(lang),
-			PassMark: q.PassMark, MaxAttempts: q.MaxAttempts, QuestionsCount: len(q.Questions)})
+			PassMark: q.PassMark, MaxAttempts: q.MaxAttempts, QuestionsCount: len(q.Questions),
+			SizeBytes: wireSize(learnerView(q, lang, 0))})
 	}
 	return out, nil
 }

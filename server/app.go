@@ -138,6 +138,9 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	})
 
 	api := app.Group("/api/v1")
+	api.Get("/settings", func(c *fiber.Ctx) error {
+		return c.JSON(Settings{HomeRegion: cfg.HomeRegion, DataPricePerGB: cfg.DataPricePerGB, Currency: "IDR"})
+	})
 	regions.Register(api)
 	accounts.NewHandler(users, tokens, limiter).Register(api)
 	courses.NewHandler(courseStore, catalog).Register(api)
@@ -158,6 +161,13 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 	})
 	app.Use(web.Handler())
 	return app, nil
+}
+
+// Settings is what the web app needs to know about this deployment.
+type Settings struct {
+	HomeRegion     string `json:"home_region"`       // listed first in region pickers
+	DataPricePerGB int    `json:"data_price_per_gb"` // Rupiah, to show what saving a course costs
+	Currency       string `json:"currency"`
 }
 
 func isAPI(p string) bool {

@@ -10,14 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
-// browser starts headless Chromium at a phone's size. It skips the test
-// when no Chromium is installed (.ci/run installs Debian's chromium).
-func browser(t *testing.T) context.Context {
+// browser starts headless Chromium at a phone's size (360×640). It skips
+// the test when no Chromium is installed (.ci/run installs Debian's chromium).
+func browser(t testing.TB) context.Context {
 	t.Helper()
 	path := os.Getenv("LONTAR_CHROMIUM")
 	if path == "" {
@@ -41,38 +41,62 @@ func browser(t *testing.T) context.Context {
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
 		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(390, 844),
+		chromedp.WindowSize(360, 640),
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelCtx()
 		cancelAlloc()
 		_ = os.RemoveAll(profile)
 	})
-	if err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2))); err != nil {
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(360, 640, chromedp.EmulateScale(2), chromedp.EmulateMobile)); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
 	return ctx
 }
 
-// screenshot saves what the phone shows into LONTAR_SCREENSHOTS, if set.
+// screenshot saves what the phone shows into LONTAR_SCREENSHOTS, or, for
+// a failure, into a temporary directory named in the test log.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	dir := os.Getenv("LONTAR_SCREENSHOTS")
-	if dir == "" {
+	failed := strings.HasPrefix(name, "failed-")
+	if dir == "" && !failed {
 		return
 	}
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "lontar-screenshots")
+	}
+	_ = os.MkdirAll(dir, 0o755)
 	var png []byte
 	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
 		t.Logf("screenshot %s: %v", name, err)
 		return
 	}
-	_ = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+	file := filepath.Join(dir, t.Name()+"-"+name+".png")
+	_ = os.WriteFile(file, png, 0o644)
+	if failed {
+		t.Logf("screenshot of the failure: %s", file)
+	}
+}
+
+// steps runs browser actions as named steps, each within 40 s; a failing
+// step saves a screenshot and fails the test.
+func steps(t *testing.T, ctx context.Context) func(step string, actions ...chromedp.Action) {
+	return func(step string, actions ...chromedp.Action) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 40*time.Second)
+		defer cancel()
+		if err := chromedp.Run(sctx, actions...); err != nil {
+			screenshot(t, ctx, "failed-"+strings.ReplaceAll(step, " ", "-"))
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
 }
 
 // fill clears a text field and types into it as a person would.
@@ -86,190 +110,138 @@ func setValue(sel, value string) chromedp.Action {
 	return chromedp.Evaluate(`(([s, v]) => { const el = document.querySelector(s); el.value = v; el.dispatchEvent(new Event('change')); return true })(`+string(js)+`)`, nil)
 }
 
-// A new learner on a phone registers with 0812…, sees field errors next to
-// the fields, logs out and in again, reads a lesson and marks it done while
-// offline, and the tap reaches the server once the phone is back online.
-func TestBrowserLearnerJourney(t *testing.T) {
-	ctx := browser(t)
-	s := startServer(t, nil)
+// click taps the element matching a CSS selector.
+func click(sel string) chromedp.Action { return chromedp.Click(sel, chromedp.ByQuery) }
 
-	var text string
-	must := func(step string, actions ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(ctx, actions...); err != nil {
-			screenshot(t, ctx, "failed-"+strings.ReplaceAll(step, " ", "-"))
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
+// visible waits until the element matching a CSS selector shows.
+func visible(sel string) chromedp.Action { return chromedp.WaitVisible(sel, chromedp.ByQuery) }
 
-	must("open the app",
-		chromedp.Navigate(s.URL+"/"),
-		chromedp.WaitVisible(`#f-phone`, chromedp.ByQuery),
-		chromedp.Click(`a[href="/daftar"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#f-name`, chromedp.ByQuery),
-		chromedp.WaitReady(`#f-region option[value="5371030"]`, chromedp.ByQuery),
-	)
-	var lang string
-	must("html lang", chromedp.AttributeValue(`html`, "lang", &lang, nil, chromedp.ByQuery))
-	if lang != "id" {
-		t.Fatalf("html lang = %q", lang)
-	}
-	screenshot(t, ctx, "register")
-
-	// Bad input: errors appear next to the fields, in Indonesian.
-	must("submit bad input",
-		fill(`#f-name`, "Maria Bunga"),
-		fill(`#f-phone`, "12345"),
-		fill(`#f-password`, "pendek"),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#e-password:not(:empty)`, chromedp.ByQuery),
-		chromedp.Text(`#e-phone`, &text, chromedp.ByQuery),
-	)
-	if text == "" {
-		t.Fatal("no error next to the phone field")
-	}
-	screenshot(t, ctx, "register-errors")
-
-	must("register",
-		fill(`#f-phone`, "0812 3456 7891"),
-		fill(`#f-password`, "sei-sapi-oebobo"),
-		fill(`#f-business_name`, "Sei Ibu Maria"),
-		setValue(`#f-sector`, "kuliner"),
-		setValue(`#f-region`, "5371030"),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`a[href="/kursus/pembukuan-sederhana"]`, chromedp.ByQuery),
-		chromedp.Text(`h1`, &text, chromedp.ByQuery),
-	)
-	if text != "Kursus saya" {
-		t.Fatalf("home heading = %q", text)
-	}
-	screenshot(t, ctx, "home")
-
-	must("switch to English and back",
-		chromedp.Click(`button.lang`, chromedp.ByQuery),
-		chromedp.WaitVisible(`//h1[text()="My courses"]`, chromedp.BySearch),
-		chromedp.Click(`button.lang`, chromedp.ByQuery),
-		chromedp.WaitVisible(`//h1[text()="Kursus saya"]`, chromedp.BySearch),
-	)
-
-	must("log out and in",
-		chromedp.Click(`a[href="/profil"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`//button[text()="Keluar"]`, chromedp.BySearch),
-		chromedp.Click(`//button[text()="Keluar"]`, chromedp.BySearch),
-		chromedp.WaitVisible(`#f-phone`, chromedp.ByQuery),
-		fill(`#f-phone`, "+62 812-3456-7891"),
-		fill(`#f-password`, "sei-sapi-oebobo"),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`a[href="/kursus/pembukuan-sederhana"]`, chromedp.ByQuery),
-	)
-
-	must("enroll and open the first lesson",
-		chromedp.Click(`a[href="/kursus/pembukuan-sederhana"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`button.primary`, chromedp.ByQuery),
-		chromedp.Click(`button.primary`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.progress`, chromedp.ByQuery),
-		chromedp.Click(`ol.lessons a`, chromedp.ByQuery),
-		chromedp.WaitVisible(`article.lesson h2`, chromedp.ByQuery),
-	)
-	screenshot(t, ctx, "lesson")
-
-	var pending int
-	must("mark done while offline",
-		network.Enable(),
-		network.EmulateNetworkConditions(true, 0, -1, -1),
-		chromedp.Click(`button.big`, chromedp.ByQuery),
-		chromedp.WaitVisible(`button.big[disabled]`, chromedp.ByQuery),
-		chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.outbox')||'[]').length`, &pending),
-	)
-	if pending != 1 {
-		t.Fatalf("outbox holds %d events while offline, want 1", pending)
-	}
-	must("back online",
-		network.EmulateNetworkConditions(false, 0, -1, -1),
-		chromedp.Evaluate(`window.dispatchEvent(new Event('online'))`, nil),
-	)
-	deadline := time.Now().Add(30 * time.Second)
-	for pending != 0 && time.Now().Before(deadline) {
-		time.Sleep(200 * time.Millisecond)
-		must("read outbox", chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.outbox')||'[]').length`, &pending))
-	}
-	if pending != 0 {
-		var probe string
-		_ = chromedp.Run(ctx, chromedp.Evaluate(`fetch('/api/v1/regions').then(r => 'status ' + r.status + ', online ' + navigator.onLine, e => 'error ' + e + ', online ' + navigator.onLine)`, &probe,
-			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
-		t.Fatalf("outbox still holds %d events after coming back online (probe: %s)", pending, probe)
-	}
-	// The pretest: answers are graded on the server and shown with feedback.
-	must("take the pretest",
-		chromedp.Navigate(s.URL+"/kuis/pembukuan-sederhana-pretest"),
-		chromedp.WaitVisible(`fieldset.question`, chromedp.ByQuery),
-		chromedp.Click(`fieldset.question input[type=radio]`, chromedp.ByQuery),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.results h2`, chromedp.ByQuery),
-		chromedp.Text(`.results h2`, &text, chromedp.ByQuery),
-	)
-	if !strings.HasPrefix(text, "Nilai:") {
-		t.Fatalf("quiz result heading = %q", text)
-	}
-	screenshot(t, ctx, "quiz")
-
-	var token string
-	must("read token", chromedp.Evaluate(`localStorage.getItem('lontar.access')`, &token))
-	r := s.Do(t, "GET", "/api/v1/me/enrollments/pembukuan-sederhana", token, nil)
-	var en struct {
-		CompletedLessons map[string]any `json:"completed_lessons"`
-		QuizResults      map[string]any `json:"quiz_results"`
-	}
-	r.JSON(t, &en)
-	if len(en.CompletedLessons) != 1 || en.QuizResults["pembukuan-sederhana-pretest"] == nil {
-		t.Fatalf("server enrollment after sync: %s", r.Body)
-	}
+// clickText taps the button or link whose text contains text.
+func clickText(text string) chromedp.Action {
+	sel := `//*[self::button or self::a][contains(normalize-space(.), ` + xpathString(text) + `)]`
+	return chromedp.Tasks{chromedp.WaitVisible(sel, chromedp.BySearch), chromedp.Click(sel, chromedp.BySearch)}
 }
 
-// A trainer logs in on a phone, lands on their classes, sees the join code
-// with a WhatsApp share link, and opens the roster.
+func xpathString(s string) string {
+	if !strings.Contains(s, `"`) {
+		return `"` + s + `"`
+	}
+	return `'` + s + `'`
+}
+
+// eval runs JavaScript in the page and stores its (awaited) result.
+func eval(js string, out any) chromedp.Action {
+	return chromedp.Evaluate(js, out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) })
+}
+
+// A trainer of a university other than the one that seeded the courses
+// logs in on a phone, lands on their classes, opens a class on a seeded
+// course with the region picker, copies the code, and follows a
+// participant on the roster card: last seen, last sync and what was
+// still waiting then, lessons done and where they stopped.
 func TestBrowserTrainerPanel(t *testing.T) {
 	ctx := browser(t)
 	s := startServer(t, map[string]string{
 		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
 	admin := login(t, s, "081300000001", "admin-lontar-kupang")
-	s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
-		"password": "politeknik-kupang", "role": "trainer", "institution": "lontar"})
-	trainer := login(t, s, "081300000002", "politeknik-kupang")
-	r := s.Do(t, "POST", "/api/v1/cohorts", trainer, map[string]any{"name": "Penenun Oesapa", "course_ids": []string{"jualan-online"},
-		"starts_on": "2026-01-01", "ends_on": "2099-12-31", "region": "5371040"})
-	var cohort struct {
-		ID       string `json:"id"`
-		JoinCode string `json:"join_code"`
+	if r := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000002", "name": "Bu Dosen",
+		"password": "politeknik-kupang", "role": "trainer", "institution": "undana"}); r.Status != 201 {
+		t.Fatalf("trainer: %d %s", r.Status, r.Body)
 	}
-	r.JSON(t, &cohort)
-	if r.Status != 201 {
-		t.Fatalf("cohort: %d %s", r.Status, r.Body)
-	}
-	learner := register(t, s, "081234560000", "Maria Tefa", "tenun", "5371040", "f")
-	if r := s.Do(t, "POST", "/api/v1/cohorts/join", learner, map[string]string{"code": cohort.JoinCode}); r.Status != 200 {
-		t.Fatalf("join: %d %s", r.Status, r.Body)
-	}
-
-	var code, share, who string
-	err := chromedp.Run(ctx,
+	must := steps(t, ctx)
+	var home, code, share string
+	must("trainer lands on their classes",
 		chromedp.Navigate(s.URL+"/masuk"),
-		chromedp.WaitVisible(`#f-phone`, chromedp.ByQuery),
-		fill(`#f-phone`, "081300000002"),
-		fill(`#f-password`, "politeknik-kupang"),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`li.cohort b.code`, chromedp.ByQuery),
+		loginUI("081300000002", "politeknik-kupang"),
+		chromedp.WaitVisible(`//h1[text()="Kelas saya"]`, chromedp.BySearch),
+		chromedp.Location(&home),
+	)
+	if !strings.HasSuffix(home, "/pelatih") {
+		t.Fatalf("trainer landed on %s", home)
+	}
+	must("open a class on a seeded course",
+		fill(`#f-name`, "Penenun Oesapa"),
+		setValue(`#f-course_ids`, "jualan-online"),
+		setValue(`#f-starts_on`, "2026-01-01"),
+		setValue(`#f-ends_on`, "2099-12-31"),
+		chromedp.WaitReady(`#f-region option[value="5371040"]`, chromedp.ByQuery),
+		setValue(`#f-region`, "5371040"),
+		click(`form button[type=submit]`),
+		visible(`li.cohort b.code`),
 		chromedp.Text(`li.cohort b.code`, &code, chromedp.ByQuery),
 		chromedp.AttributeValue(`li.cohort a[href^="https://wa.me/"]`, "href", &share, nil, chromedp.ByQuery),
-		chromedp.Click(`li.cohort a[href^="/pelatih/"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`table.roster td`, chromedp.ByQuery),
-		chromedp.Text(`table.roster tbody`, &who, chromedp.ByQuery),
+	)
+	var card string
+	must("class card", chromedp.Text(`li.cohort`, &card, chromedp.ByQuery))
+	if !strings.Contains(card, "Jualan online") || !strings.Contains(card, "2099") || !strings.Contains(share, code) {
+		t.Fatalf("class card %q, share %q", card, share)
+	}
+	screenshot(t, ctx, "trainer-classes")
+	var copied string
+	must("copy the code",
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			return browserGrant(ctx, s.URL)
+		}),
+		clickText("Salin kode"),
+		chromedp.WaitVisible(`//button[contains(., "Tersalin")]`, chromedp.BySearch),
+		eval(`navigator.clipboard.readText().catch(() => '')`, &copied),
+	)
+	if copied != "" && copied != code {
+		t.Fatalf("clipboard holds %q, want %q", copied, code)
+	}
+
+	learner := register(t, s, "081234560000", "Maria Tefa", "tenun", "5371040", "f")
+	if r := s.Do(t, "POST", "/api/v1/cohorts/join", learner, map[string]string{"code": code}); r.Status != 200 {
+		t.Fatalf("join: %d %s", r.Status, r.Body)
+	}
+	r := s.Do(t, "POST", "/api/v1/sync", learner, map[string]any{"pending": 3, "events": []map[string]any{{
+		"id": "6f1c7c9e-8a51-4c1e-9a52-1f0e2b3c4d5e", "type": "lesson_completed", "occurred_at": time.Now().UTC().Format(time.RFC3339),
+		"course_id": "jualan-online", "lesson_id": "jualan-online-m1-l1"}}})
+	if r.Status != 200 {
+		t.Fatalf("sync: %d %s", r.Status, r.Body)
+	}
+	var who string
+	must("roster card",
+		click(`li.cohort a[href^="/pelatih/kelas/"]`),
+		visible(`li.participant`),
+		chromedp.Text(`li.participant`, &who, chromedp.ByQuery),
 	)
 	screenshot(t, ctx, "trainer-roster")
-	if err != nil {
-		t.Fatal(err)
+	for _, want := range []string{"Maria Tefa", "Sinkron terakhir", "3 belum terkirim saat itu", "Pelajaran selesai\n1/", "Berhenti di\nMemilih marketplace"} {
+		if !strings.Contains(who, want) {
+			t.Errorf("roster card lacks %q: %q", want, who)
+		}
 	}
-	if code != cohort.JoinCode || !strings.Contains(share, cohort.JoinCode) || !strings.Contains(who, "Maria Tefa") {
-		t.Fatalf("code %q share %q roster %q", code, share, who)
+}
+
+// browserGrant lets the page read the clipboard, as a person would allow.
+func browserGrant(ctx context.Context, origin string) error {
+	return cdpbrowser.GrantPermissions([]cdpbrowser.PermissionType{cdpbrowser.PermissionTypeClipboardReadWrite, cdpbrowser.PermissionTypeClipboardSanitizedWrite}).
+		WithOrigin(origin).Do(ctx)
+}
+
+// Each role lands on its own home page: an agency user, whose reports are
+// not in the app yet, gets a plain "not yet available", never a 404.
+func TestBrowserRoleHomes(t *testing.T) {
+	ctx := browser(t)
+	s := startServer(t, map[string]string{
+		"LONTAR_BOOTSTRAP_ADMIN_PHONE": "081300000001", "LONTAR_BOOTSTRAP_ADMIN_PASSWORD": "admin-lontar-kupang"})
+	admin := login(t, s, "081300000001", "admin-lontar-kupang")
+	if r := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"phone": "081300000003", "name": "Dinas Koperasi",
+		"password": "dinas-koperasi-ntt", "role": "agency"}); r.Status != 201 {
+		t.Fatalf("agency user: %d %s", r.Status, r.Body)
 	}
+	must := steps(t, ctx)
+	var where, text string
+	must("agency signs in",
+		chromedp.Navigate(s.URL+"/masuk"),
+		loginUI("081300000003", "dinas-koperasi-ntt"),
+		chromedp.WaitVisible(`//h1[contains(., "belum tersedia")]`, chromedp.BySearch),
+		chromedp.Location(&where),
+		chromedp.Text(`.page h1`, &text, chromedp.ByQuery),
+	)
+	if !strings.HasSuffix(where, "/laporan") || strings.Contains(text, "tidak ditemukan") || text == "" {
+		t.Fatalf("agency landed on %s: %q", where, text)
+	}
+	screenshot(t, ctx, "agency-home")
 }

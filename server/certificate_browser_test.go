@@ -57,8 +57,8 @@ func TestBrowserCertificateScreen(t *testing.T) {
 	)
 	must("tap the last lesson done and hear the course is complete",
 		chromedp.Navigate(s.URL+"/kursus/"+course+"/"+lessons[len(lessons)-1]),
-		chromedp.WaitVisible(`button.big`, chromedp.ByQuery),
-		chromedp.Click(`button.big`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.actions button.primary`, chromedp.ByQuery),
+		chromedp.Click(`.actions button.primary`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.cert-new`, chromedp.ByQuery),
 		chromedp.Text(`.cert-new`, &text, chromedp.ByQuery),
 	)
@@ -207,9 +207,9 @@ func TestBrowserTrainerRevokesACertificate(t *testing.T) {
 		fill(`#f-password`, "politeknik-kupang"),
 		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`a[href="/profil"]`, chromedp.ByQuery),
-		chromedp.Navigate(s.URL+"/pelatih/"+cohort.ID),
-		chromedp.WaitVisible(`a[href="/pelatih/`+cohort.ID+`/sertifikat"]`, chromedp.ByQuery),
-		chromedp.Click(`a[href="/pelatih/`+cohort.ID+`/sertifikat"]`, chromedp.ByQuery),
+		chromedp.Navigate(s.URL+"/pelatih/kelas/"+cohort.ID),
+		chromedp.WaitVisible(`a[href="/pelatih/kelas/`+cohort.ID+`/sertifikat"]`, chromedp.ByQuery),
+		chromedp.Click(`a[href="/pelatih/kelas/`+cohort.ID+`/sertifikat"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.cert-issued li`, chromedp.ByQuery),
 		chromedp.Text(`.cert-issued`, &issued, chromedp.ByQuery),
 		chromedp.Text(`.cert-pending`, &pending, chromedp.ByQuery),

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -19,11 +21,17 @@ type Config struct {
 	SQLiteSynchronous      string // LONTAR_SQLITE_SYNCHRONOUS: full (default) or normal
 	LogFormat              string // LONTAR_LOG_FORMAT: text (default) or json
 	TrustedProxies         []string
+	HomeRegion             string // LONTAR_HOME_REGION: BPS code listed first in region pickers
+	DataPricePerGB         int    // LONTAR_DATA_PRICE_PER_GB: Rupiah, for "what saving a course costs"
 	// PprofAddr serves net/http/pprof (with block and mutex profiling on)
 	// on this loopback address; empty (the default) serves nothing.
 	PprofAddr      string // LONTAR_PPROF_ADDR
 	RebuildReports bool   // LONTAR_REBUILD_REPORTS=1: recompute the report aggregates at start
 }
+
+// defaultDataPricePerGB is Rupiah per GB of a common prepaid data package
+// (about Rp 70.000 for 20 GB); operators set their region's price.
+const defaultDataPricePerGB = 3500
 
 // loadConfig reads the configuration through getenv (os.Getenv in main, a
 // map in tests), applies defaults and reports every problem at once.
@@ -44,6 +52,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		PublicURL:              strings.TrimRight(get("LONTAR_PUBLIC_URL", ""), "/"),
 		SQLiteSynchronous:      get("LONTAR_SQLITE_SYNCHRONOUS", "full"),
 		LogFormat:              get("LONTAR_LOG_FORMAT", "text"),
+		HomeRegion:             get("LONTAR_HOME_REGION", "5371"),
 		PprofAddr:              get("LONTAR_PPROF_ADDR", ""),
 	}
 	if p := get("LONTAR_TRUSTED_PROXIES", ""); p != "" {
@@ -52,6 +61,17 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	var errs []error
+	c.DataPricePerGB = defaultDataPricePerGB
+	if p := get("LONTAR_DATA_PRICE_PER_GB", ""); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("LONTAR_DATA_PRICE_PER_GB %q: want whole Rupiah, 0 or more", p))
+		}
+		c.DataPricePerGB = n
+	}
+	if !regexp.MustCompile(`^[0-9]{2,10}$`).MatchString(c.HomeRegion) {
+		errs = append(errs, fmt.Errorf("LONTAR_HOME_REGION %q: want a BPS region code such as 5371", c.HomeRegion))
+	}
 	switch v := get("LONTAR_REBUILD_REPORTS", ""); v {
 	case "", "0", "false":
 	case "1", "true":

@@ -55,8 +55,8 @@ func TestBrowserInvitationFromAnImport(t *testing.T) {
 	err = chromedp.Run(ctx,
 		chromedp.Click(`li.invitation button.primary`, chromedp.ByQuery),
 		chromedp.WaitNotPresent(`li.invitation`, chromedp.ByQuery),
-		chromedp.WaitVisible(`ul.list a[href="/kursus/jualan-online"]`, chromedp.ByQuery),
-		chromedp.Text(`ul.list`, &mine, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cards .course a[href="/kursus/jualan-online"]`, chromedp.ByQuery),
+		chromedp.Text(`.cards`, &mine, chromedp.ByQuery),
 	)
 	screenshot(t, ctx, "invitation-accepted")
 	if err != nil {

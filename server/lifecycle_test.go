@@ -24,18 +24,20 @@ func TestLoadConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.DBName != "lontar" || c.MongoURI != "" || c.SQLiteSynchronous != "full" {
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.DBName != "lontar" || c.MongoURI != "" || c.SQLiteSynchronous != "full" ||
+		c.HomeRegion != "5371" || c.DataPricePerGB != 3500 {
 		t.Fatalf("defaults: %+v", c)
 	}
 	_, err = loadConfig(env(map[string]string{
 		"LONTAR_ADDR": "nonsense", "MONGODB_URI": "postgres://x", "LONTAR_BOOTSTRAP_ADMIN_PHONE": "0812",
 		"LONTAR_SQLITE_SYNCHRONOUS": "off", "LONTAR_PUBLIC_URL": "ftp://x", "LONTAR_PPROF_ADDR": "0.0.0.0:6060",
+		"LONTAR_HOME_REGION": "Kupang", "LONTAR_DATA_PRICE_PER_GB": "murah",
 		"LONTAR_REBUILD_REPORTS": "yes",
 	}))
 	if err == nil {
 		t.Fatal("bad config accepted")
 	}
-	for _, want := range []string{"LONTAR_ADDR", "MONGODB_URI", "BOOTSTRAP", "SYNCHRONOUS", "PUBLIC_URL", "PPROF", "REBUILD_REPORTS"} {
+	for _, want := range []string{"LONTAR_ADDR", "MONGODB_URI", "BOOTSTRAP", "SYNCHRONOUS", "PUBLIC_URL", "PPROF", "HOME_REGION", "DATA_PRICE", "REBUILD_REPORTS"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not report %s: %v", want, err)
 		}

@@ -2,12 +2,21 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"regexp"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"lontar"
+	"lontar/accounts"
+	"lontar/apidoc"
+	"lontar/certificates"
+	"lontar/cohorts"
+	"lontar/courses"
+	"lontar/enrollments"
+	"lontar/quizzes"
+	"lontar/regions"
 	"lontar/reports"
 )
 
@@ -25,6 +34,7 @@ var apiRoutes = []route{
 	{"GET", "/readyz", "ops", "Readiness: 200 once the store answers, 503 otherwise", "", "", 200},
 	{"GET", "/api/openapi.json", "ops", "This document", "", "", 200},
 
+	{"GET", "/api/v1/settings", "app", "This deployment's home region and data price per GB (Rupiah)", "", "", 200},
 	{"GET", "/api/v1/regions", "accounts", "NTT kabupaten/kota and Kupang kecamatan with BPS codes; ?parent= filters", "", "", 200},
 	{"POST", "/api/v1/auth/register", "accounts", "Register a learner → {user, access_token, refresh_token}", "", "{phone, name, password, profile:{business_name, sector, region, gender, birth_year, nib}}", 201},
 	{"POST", "/api/v1/auth/login", "accounts", "Log in; per phone and address a growing delay after 3 failures and a lock after 10 an hour, a per-phone ceiling for unknown addresses (429 with Retry-After)", "", "{phone, password}", 200},
@@ -43,6 +53,8 @@ var apiRoutes = []route{
 	{"PUT", "/api/v1/courses/:id", "courses", "Replace the draft (edit, reorder)", "trainer, admin", "course", 200},
 	{"GET", "/api/v1/courses/:id/draft", "courses", "The draft, for its authors", "trainer, admin", "", 200},
 	{"POST", "/api/v1/courses/:id/publish", "courses", "Publish the draft as a new immutable version", "trainer, admin", "", 200},
+	{"POST", "/api/v1/courses/preview", "courses", "Render lesson Markdown as publishing would (sanitised HTML)", "trainer, admin", "{markdown, lang}", 200},
+	{"POST", "/api/v1/courses/:id/copy", "courses", "Copy a shared (seeded) or own published course into the caller's institution as a draft", "trainer, admin", "", 201},
 	{"GET", "/api/v1/courses/:id/lessons/:lesson_id", "courses", "One published lesson (ETag)", "", "", 200},
 	{"POST", "/api/v1/courses/:id/enroll", "enrollments", "Enroll (201, or 200 if already enrolled)", "learner", "", 201},
 	{"POST", "/api/v1/courses/:id/lessons/:lesson/complete", "enrollments", "Mark a lesson complete; idempotent", "learner", "", 200},
@@ -52,6 +64,7 @@ var apiRoutes = []route{
 	{"POST", "/api/v1/cohorts", "cohorts", "Create a cohort with a join code", "trainer, admin", "{name, course_ids, starts_on, ends_on, region}", 201},
 	{"GET", "/api/v1/cohorts", "cohorts", "The caller's institution's cohorts", "trainer, admin", "", 200},
 	{"GET", "/api/v1/cohorts/:id", "cohorts", "One cohort", "trainer, admin", "", 200},
+	{"GET", "/api/v1/join/:code", "cohorts", "What a join link invites to: the class, its dates and course titles (nothing about its people)", "", "", 200},
 	{"POST", "/api/v1/cohorts/join", "cohorts", "Join a cohort by code and enroll in its courses", "learner", "{code}", 200},
 	{"GET", "/api/v1/cohorts/:id/roster", "cohorts", "Participants with their progress per course (status member), and invited accounts with only what the import file said (status invited, no user_id)", "trainer, admin", "", 200},
 	{"GET", "/api/v1/cohorts/:id/roster.csv", "cohorts", "The roster as CSV (UTF-8 with BOM); formula-like cells are neutralised", "trainer, admin", "", 200},
@@ -92,10 +105,27 @@ var apiRoutes = []route{
 
 var paramRe = regexp.MustCompile(`:([a-z_]+)`)
 
-// openAPIDocument renders apiRoutes as OpenAPI 3.1.
+// apiBodies are the Go types each route reads and writes, from the
+// features that handle them, keyed "METHOD /path" as in apiRoutes.
+func apiBodies() map[string]apidoc.Bodies {
+	all := map[string]apidoc.Bodies{
+		"GET /api/v1/settings": {Response: Settings{}},
+		"GET /api/v1/regions":  {Response: []regions.Region{}},
+	}
+	for _, m := range []map[string]apidoc.Bodies{accounts.APIBodies(), courses.APIBodies(), enrollments.APIBodies(),
+		cohorts.APIBodies(), quizzes.APIBodies(), certificates.APIBodies()} {
+		maps.Copy(all, m)
+	}
+	return all
+}
+
+// openAPIDocument renders apiRoutes as OpenAPI 3.1, with JSON Schemas
+// generated from the Go types of the bodies (apiBodies).
 func openAPIDocument() ([]byte, error) {
 	errorRef := map[string]any{"$ref": "#/components/schemas/Error"}
 	paths := map[string]map[string]any{}
+	bodies := apiBodies()
+	schemas := apidoc.NewSchemas()
 	for _, r := range apiRoutes {
 		p := paramRe.ReplaceAllString(r.Path, "{$1}")
 		if paths[p] == nil {
@@ -126,13 +156,25 @@ func openAPIDocument() ([]byte, error) {
 		if r.Roles != "" {
 			op["security"] = []any{map[string][]string{"bearer": {}}}
 		}
+		b := bodies[r.Method+" "+r.Path]
+		if b.Response != nil {
+			op["responses"].(map[string]any)[itoa(r.OK)] = map[string]any{"description": "OK",
+				"content": map[string]any{"application/json": map[string]any{"schema": schemas.Of(b.Response)}}}
+		}
 		if r.Body != "" {
 			ct := "application/json"
 			if strings.HasPrefix(r.Body, "text/") {
 				ct = strings.Fields(r.Body)[0]
 			}
+			media := map[string]any{}
+			if b.Request != nil && ct == "application/json" {
+				media["schema"] = schemas.Of(b.Request)
+			}
+			if b.Example != nil {
+				media["example"] = b.Example
+			}
 			op["requestBody"] = map[string]any{"required": true, "description": r.Body,
-				"content": map[string]any{ct: map[string]any{}}}
+				"content": map[string]any{ct: media}}
 		}
 		paths[p][strings.ToLower(r.Method)] = op
 	}
@@ -143,15 +185,21 @@ func openAPIDocument() ([]byte, error) {
 		"paths": paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
-			"schemas": map[string]any{"Error": map[string]any{"type": "object", "properties": map[string]any{
+			"schemas": withComponents(schemas.Components, map[string]any{"Error": map[string]any{"type": "object", "properties": map[string]any{
 				"error": map[string]any{"type": "object", "required": []string{"code", "message"}, "properties": map[string]any{
 					"code":    map[string]any{"type": "string", "enum": []string{"bad_request", "unauthenticated", "forbidden", "not_found", "conflict", "too_large", "validation_failed", "rate_limited", "unavailable", "internal"}},
 					"message": map[string]any{"type": "string"},
 					"fields":  map[string]any{"type": "object", "additionalProperties": map[string]string{"type": "string"}},
-				}}}}},
+				}}}}}),
 		},
 	}
 	return json.Marshal(doc)
+}
+
+// withComponents adds the generated schemas to the hand-written ones.
+func withComponents(generated, own map[string]any) map[string]any {
+	maps.Copy(own, generated)
+	return own
 }
 
 func itoa(n int) string {

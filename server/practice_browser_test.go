@@ -106,7 +106,7 @@ func checkOffline(t *testing.T, ctx context.Context) string {
 		tap(`.practice form button[type=submit]`),
 		waitFor(`.practice .practice-result p`),
 		textOf(`.practice .practice-result`, &text),
-		chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.outbox')||'[]').filter(e => e.type === 'practice_done').length`, &queued),
+		chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.u.' + localStorage.getItem('lontar.current') + '.outbox')||'[]').filter(e => e.type === 'practice_done').length`, &queued),
 	)
 	if err != nil {
 		screenshot(t, ctx, "failed-practice-check")
@@ -129,7 +129,7 @@ func syncedScore(t *testing.T, ctx context.Context, s *server, token, course, re
 	}
 	for deadline := time.Now().Add(30 * time.Second); pending != 0 && time.Now().Before(deadline); {
 		time.Sleep(200 * time.Millisecond)
-		if err := chromedp.Run(ctx, chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.outbox')||'[]').length`, &pending)); err != nil {
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.u.' + localStorage.getItem('lontar.current') + '.outbox')||'[]').length`, &pending)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,132 +1,52 @@
-// Lontar's web app: plain ES modules, no build step. Every view is built
-// with h(); the only HTML inserted as markup is a lesson body, which the
+// Lontar's web app: plain ES modules, no build step. This module holds the
+// router and the screens a learner needs first (landing, sign-in, home,
+// course, lesson); every other screen lives in its own module, loaded on
+// demand through the route table below. Views are built with h() from
+// ui.js; the only HTML inserted as markup is a lesson body, which the
 // server rendered from Markdown and sanitised at publish.
-import { t, lang, setLang } from '/i18n.js';
-import { api, session, logout, record, flush, outbox, uuid, APIError } from '/api.js';
+import { t, lang } from '/i18n.js';
+import { api, session, mine, record, flush, logout, APIError } from '/api.js';
+import { h, go, link, button, page, loading, field, submitting, select, progressBar, regionOptions, message, notice, rerender, settings, signedIn, staff, home } from '/ui.js';
+import { course, cached, enrollments, doneLessons, lessonsOf, nextLesson, catalogue } from '/data.js';
 
-const root = document.getElementById('app');
+// Screens in their own modules, loaded when first opened, so a learner's
+// first load carries none of them. A module plugs in with one row:
+// [path pattern, module, exported view(...matches), who may open it].
+const screens = [
+  [/^\/kuis\/([^/]+)$/, '/quiz.js', 'quizView', 'user'],
+  [/^\/pelajar$/, '/learners.js', 'learnersView', 'any'],
+  [/^\/pelajar\/tambah$/, '/learners.js', 'addLearnerView', 'any'],
+  [/^\/lupa-sandi$/, '/learners.js', 'resetView', 'any'],
+  [/^\/pelatih$/, '/trainer.js', 'trainerView', 'staff'],
+  [/^\/pelatih\/kelas\/([^/]+)$/, '/trainer.js', 'rosterView', 'staff'],
+  [/^\/pelatih\/kursus$/, '/editor.js', 'coursesView', 'staff'],
+  [/^\/pelatih\/kursus\/([^/]+)$/, '/editor.js', 'courseEditView', 'staff'],
+  [/^\/pelatih\/kursus\/([^/]+)\/kuis$/, '/quizedit.js', 'quizListView', 'staff'],
+  [/^\/pelatih\/kuis\/([^/]+)$/, '/quizedit.js', 'quizEditView', 'staff'],
+  [/^\/sertifikat$/, '/certificate.js', 'certificatesView', 'user'],
+  [/^\/sertifikat\/([^/]+)$/, '/certificate.js', 'certificateView', 'user'],
+  [/^\/pelatih\/kelas\/([^/]+)\/sertifikat$/, '/certificate.js', 'cohortCertificatesView', 'staff'],
+  [/^\/pelatih\/kelas\/([^/]+)\/bantuan$/, '/reports.js', 'cohortHelpView', 'staff'],
+  [/^\/laporan$/, '/reports.js', 'reportsView', 'agency'],
+];
 
-function h(tag, attrs = {}, ...kids) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (k === 'class') el.className = v;
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const kid of kids.flat()) {
-    if (kid === null || kid === undefined || kid === false) continue;
-    el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
-  }
-  return el;
+const kb = (bytes) => Math.max(1, Math.round(bytes / 1024));
+const courseMeta = (c) => `${c.lessons_count} ${t('lessons')} · ${c.est_minutes} ${t('minutes')} · ${kb(c.size_bytes)} KB`;
+
+// --- visitors ---
+
+async function landingView() {
+  loading();
+  const list = await catalogue();
+  page(
+    h('h1', {}, t('landing_title')),
+    button('/daftar', t('register_new')),
+    button('/masuk', t('login'), 'secondary'),
+    h('h2', {}, t('landing_what')),
+    h('ul', { class: 'cards' }, list.map((c) => h('li', { class: 'card' },
+      h('h3', {}, c.title), h('p', {}, c.summary), h('p', { class: 'meta' }, courseMeta(c)),
+      c.first_lesson_id ? button(`/kursus/${c.id}/${c.first_lesson_id}`, t('read_first'), 'secondary') : null))));
 }
-
-function go(path) {
-  history.pushState(null, '', path);
-  render();
-}
-
-function link(path, ...kids) {
-  return h('a', { href: path, onclick: (e) => { e.preventDefault(); go(path); } }, ...kids);
-}
-
-function message(e) {
-  if (e instanceof APIError && e.code === 'network') return t('error_network');
-  return (e && e.message) || t('error_generic');
-}
-
-// --- layout ---
-
-function header() {
-  const other = lang() === 'id' ? 'en' : 'id';
-  return h('header', { class: 'top' },
-    link('/', h('span', { class: 'brand' }, 'Lontar')),
-    h('nav', {},
-      session.user ? link('/profil', t('profile')) : null,
-      h('button', { type: 'button', class: 'lang', 'aria-label': 'Language / Bahasa',
-        onclick: () => { setLang(other); render(); } }, other === 'en' ? 'English' : 'Bahasa Indonesia')));
-}
-
-function statusBar() {
-  const n = outbox().length;
-  if (!navigator.onLine) return h('p', { class: 'status offline', role: 'status' }, t('offline'), n ? ` (${n} ${t('pending')})` : '');
-  if (n) return h('p', { class: 'status', role: 'status' }, `${n} ${t('pending')}`);
-  return null;
-}
-
-function page(...kids) {
-  root.replaceChildren(header(), statusBar() || '', h('div', { class: 'page' }, ...kids));
-  document.title = 'Lontar';
-}
-
-// --- forms ---
-
-function field(name, label, input, hint) {
-  input.id = 'f-' + name;
-  input.name = name;
-  return h('div', { class: 'field', 'data-field': name },
-    h('label', { for: input.id }, label), input,
-    hint ? h('small', { class: 'hint' }, hint) : null,
-    h('small', { class: 'error', id: 'e-' + name, 'aria-live': 'polite' }));
-}
-
-function showErrors(form, e) {
-  form.querySelectorAll('.error').forEach((el) => { el.textContent = ''; });
-  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
-  const general = form.querySelector('.form-error');
-  general.textContent = '';
-  let placed = false;
-  for (const [name, msg] of Object.entries((e && e.fields) || {})) {
-    const key = name.replace(/^profile\./, '');
-    const el = form.querySelector('#e-' + CSS.escape(key));
-    if (el) {
-      el.textContent = msg;
-      form.querySelector('#f-' + CSS.escape(key))?.setAttribute('aria-invalid', 'true');
-      placed = true;
-    }
-  }
-  if (!placed) general.textContent = message(e);
-}
-
-function submitting(form, fn) {
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const btn = form.querySelector('button[type=submit]');
-    btn.disabled = true;
-    try {
-      await fn(new FormData(form));
-    } catch (e) {
-      showErrors(form, e);
-    } finally {
-      btn.disabled = false;
-    }
-  });
-  return form;
-}
-
-let regionsCache = null;
-// regionOptions lists each kabupaten/kota; where Lontar knows its kecamatan
-// (Kota Kupang, Kabupaten Kupang) they are grouped under it.
-async function regionOptions() {
-  regionsCache ??= await api.get('/regions').catch(() => []);
-  const kids = new Map();
-  for (const r of regionsCache) {
-    if (r.level === 'kecamatan') kids.set(r.parent, [...(kids.get(r.parent) || []), r]);
-  }
-  return regionsCache.filter((r) => r.level === 'kabupaten' || r.level === 'kota').map((k) => {
-    const label = k.level === 'kabupaten' ? `Kabupaten ${k.name}` : k.name;
-    const sub = kids.get(k.code);
-    if (!sub) return h('option', { value: k.code }, label);
-    return h('optgroup', { label }, h('option', { value: k.code }, label),
-      sub.map((r) => h('option', { value: r.code }, `${r.name} (${label})`)));
-  });
-}
-
-function select(options) {
-  return h('select', {}, h('option', { value: '' }, t('choose')), ...options);
-}
-
-// --- views ---
 
 function loginView() {
   const form = submitting(h('form', { class: 'card', novalidate: true },
@@ -134,20 +54,23 @@ function loginView() {
     field('phone', t('phone'), h('input', { type: 'tel', inputmode: 'tel', autocomplete: 'tel', required: true }), t('phone_hint')),
     field('password', t('password'), h('input', { type: 'password', autocomplete: 'current-password', required: true })),
     h('p', { class: 'form-error', role: 'alert' }),
-    h('button', { type: 'submit', class: 'primary' }, t('login')),
-    h('p', {}, t('no_account'), ' ', link('/daftar', t('register'))),
-    h('p', {}, t('have_code'), ' ', link('/aktivasi', t('activate')))),
+    h('button', { type: 'submit', class: 'primary' }, t('login'))),
   async (fd) => {
-    session.save(await api.post('/auth/login', { phone: fd.get('phone'), password: fd.get('password') }));
-    afterLogin();
+    await signedIn(await api.post('/auth/login', { phone: fd.get('phone'), password: fd.get('password') }));
   });
-  page(h('p', { class: 'tagline' }, t('app_tagline')), form);
+  page(form,
+    h('p', {}, t('no_account')), button('/daftar', t('register_new'), 'secondary'),
+    h('p', {}, t('have_code')), button('/aktivasi', t('activate'), 'secondary'),
+    button('/lupa-sandi', t('forgot'), 'plain'));
 }
 
+const sectors = ['kuliner', 'tenun', 'kerajinan', 'fesyen', 'jasa', 'lainnya'];
+
 async function registerView() {
-  const sectors = ['kuliner', 'tenun', 'kerajinan', 'fesyen', 'jasa', 'lainnya'];
+  const invite = sessionStorage.getItem('lontar.invite');
   const form = submitting(h('form', { class: 'card', novalidate: true },
     h('h1', {}, t('register')),
+    invite ? h('p', { class: 'invite' }, t('join_invited'), ' ', h('strong', {}, invite)) : null,
     field('name', t('name'), h('input', { autocomplete: 'name', required: true })),
     field('phone', t('phone'), h('input', { type: 'tel', inputmode: 'tel', autocomplete: 'tel', required: true }), t('phone_hint')),
     field('password', t('password'), h('input', { type: 'password', autocomplete: 'new-password', required: true }), t('password_hint')),
@@ -158,18 +81,16 @@ async function registerView() {
       h('option', { value: 'f' }, t('gender_f')), h('option', { value: 'm' }, t('gender_m')))),
     field('birth_year', t('birth_year'), h('input', { type: 'number', inputmode: 'numeric', min: 1930, max: 2020 })),
     h('p', { class: 'form-error', role: 'alert' }),
-    h('button', { type: 'submit', class: 'primary' }, t('register')),
-    h('p', {}, t('have_account'), ' ', link('/masuk', t('login')))),
+    h('button', { type: 'submit', class: 'primary' }, t('register'))),
   async (fd) => {
     const by = parseInt(fd.get('birth_year'), 10);
-    session.save(await api.post('/auth/register', {
+    await signedIn(await api.post('/auth/register', {
       name: fd.get('name'), phone: fd.get('phone'), password: fd.get('password'),
       profile: { business_name: fd.get('business_name'), sector: fd.get('sector'), region: fd.get('region'),
         gender: fd.get('gender'), birth_year: Number.isFinite(by) ? by : 0 },
     }));
-    afterLogin();
   });
-  page(form);
+  page(form, h('p', {}, t('have_account')), button('/masuk', t('login'), 'secondary'));
 }
 
 function activateView() {
@@ -181,149 +102,191 @@ function activateView() {
     h('p', { class: 'form-error', role: 'alert' }),
     h('button', { type: 'submit', class: 'primary' }, t('activate'))),
   async (fd) => {
-    session.save(await api.post('/auth/activate', { phone: fd.get('phone'), code: fd.get('code'), password: fd.get('password') }));
-    afterLogin();
+    await signedIn(await api.post('/auth/activate', { phone: fd.get('phone'), code: fd.get('code'), password: fd.get('password') }));
   });
   page(form);
 }
 
-function afterLogin() {
-  const u = session.user || {};
-  const next = sessionStorage.getItem('lontar.next') || ({ trainer: '/pelatih', agency: '/laporan', admin: '/laporan' }[u.role] ?? null);
-  sessionStorage.removeItem('lontar.next');
-  flush();
-  go(next || '/');
+// --- joining a class from a WhatsApp link ---
+
+async function joinView(code) {
+  code = decodeURIComponent(code);
+  if (!session.user) {
+    // Say which class invites them before asking anything.
+    let inv = null;
+    try { inv = await api.get('/join/' + encodeURIComponent(code)); } catch (e) {
+      return page(h('p', { class: 'form-error', role: 'alert' }, message(e)), button('/', t('back'), 'secondary'));
+    }
+    sessionStorage.setItem('lontar.next', location.pathname);
+    sessionStorage.setItem('lontar.invite', inv.name);
+    return page(h('div', { class: 'card invite' },
+      h('p', {}, t('join_invited')), h('h1', {}, inv.name),
+      h('ul', {}, inv.courses.map((c) => h('li', {}, c.title)))),
+    button('/daftar', t('join_register')), button('/masuk', t('join_login'), 'secondary'));
+  }
+  loading();
+  try {
+    const res = await api.post('/cohorts/join', { code });
+    sessionStorage.removeItem('lontar.invite');
+    go('/');
+    notice(t('joined', { name: res?.cohort?.name || res?.name || code }));
+  } catch (e) {
+    page(h('p', { class: 'form-error', role: 'alert' }, message(e)), button('/', t('back'), 'secondary'));
+  }
 }
 
-function progressBar(percent) {
-  const p = Math.round(percent || 0);
-  return h('div', { class: 'progress', role: 'progressbar', 'aria-valuenow': p, 'aria-valuemin': 0, 'aria-valuemax': 100 },
-    h('span', { class: 'bar', 'data-p': String(Math.min(100, Math.max(0, Math.round(p / 5) * 5))) }), h('b', {}, `${p}%`));
-}
-
-// pendingLessons are completions still in the outbox, counted locally so
-// progress shows at once even offline.
-function pendingLessons(courseId) {
-  return new Set(outbox().filter((e) => e.type === 'lesson_completed' && e.course_id === courseId).map((e) => e.lesson_id));
-}
+// --- learner home ---
 
 async function homeView() {
-  page(h('p', {}, t('loading')));
-  const [enrollments, courses, invitations] = await Promise.all([
-    api.get('/me/enrollments').catch(() => []), api.get('/courses?lang=' + lang()).catch(() => []),
-    api.get('/me/invitations').catch(() => [])]);
-  const byId = new Map(courses.map((c) => [c.id, c]));
-  const mine = (enrollments || []).map((en) => {
-    const c = byId.get(en.course_id);
-    const done = new Set([...Object.keys(en.completed_lessons || {}), ...pendingLessons(en.course_id)]);
-    const pct = c && c.lessons_count ? (100 * done.size) / c.lessons_count : en.percent;
-    return h('li', { class: 'course' }, link('/kursus/' + en.course_id,
-      h('strong', {}, (c && c.title) || en.course_title || en.course_id), progressBar(Math.min(100, pct)),
-      en.completed_at ? h('span', { class: 'badge' }, t('certificate_ready')) : null),
-    en.certificate_code ? link('/sertifikat/' + encodeURIComponent(en.certificate_code), t('certificate_open')) : null);
-  });
-  const joinForm = submitting(h('form', { class: 'card inline', novalidate: true },
+  loading();
+  const [list, all] = await Promise.all([enrollments(), catalogue()]);
+  const cards = await Promise.all((list || []).map(async (en) => {
+    const c = await course(en.course_id).catch(() => null);
+    const done = doneLessons(en.course_id, en);
+    const total = c ? lessonsOf(c).length : en.lessons_total;
+    const next = c ? nextLesson(c, done) : null;
+    return h('li', { class: 'card course' },
+      link('/kursus/' + en.course_id, { class: 'title' }, h('strong', {}, c?.title || en.course_title || en.course_id)),
+      progressBar(total ? (100 * done.size) / total : en.percent),
+      next ? button(`/kursus/${en.course_id}/${next.id}`, t('continue_to', { title: next.title }))
+        : h('span', { class: 'badge' }, t('course_done')),
+      en.certificate_code ? button('/sertifikat/' + encodeURIComponent(en.certificate_code), t('certificate_open'), 'secondary') : null);
+  }));
+  const joinForm = submitting(h('form', { class: 'card', novalidate: true },
     field('code', t('join_code'), h('input', { autocapitalize: 'characters', placeholder: 'ABCD-EFGH' })),
     h('p', { class: 'form-error', role: 'alert' }),
-    h('button', { type: 'submit' }, t('join'))),
-  async (fd) => { await joinCohort(fd.get('code')); });
-  // A trainer imported this learner: they decide whether to join.
-  const answer = (inv, verb) => async (e) => {
+    h('button', { type: 'submit', class: 'secondary' }, t('join'))),
+  async (fd) => {
+    const res = await api.post('/cohorts/join', { code: fd.get('code') });
+    notice(t('joined', { name: res?.cohort?.name || res?.name || '' }));
+    rerender();
+  });
+  const enrolled = new Set((list || []).map((e) => e.course_id));
+  const invitations = await api.get('/me/invitations').catch(() => []);
+  page(
+    h('h1', {}, t('my_courses')),
+    (invitations || []).length ? [h('h2', {}, t('invitations')), h('ul', { class: 'cards' }, invitations.map(invitationCard))] : null,
+    cards.length ? h('ul', { class: 'cards' }, cards) : h('p', {}, t('empty_courses')),
+    h('h2', {}, t('all_courses')),
+    h('ul', { class: 'list' }, all.filter((c) => !enrolled.has(c.id)).map((c) => h('li', {}, link('/kursus/' + c.id,
+      h('strong', {}, c.title), h('span', {}, c.summary), h('small', {}, courseMeta(c)))))),
+    h('h2', {}, t('join_cohort')), joinForm);
+}
+
+// invitationCard lets a learner a trainer imported decide whether to join.
+function invitationCard(inv) {
+  const answer = (verb) => async (e) => {
     e.target.disabled = true;
     try {
       await api.post(`/me/invitations/${encodeURIComponent(inv.cohort_id)}/${verb}`);
-      if (verb === 'accept') sessionStorage.setItem('lontar.flash', t('joined'));
-      homeView();
+      if (verb === 'accept') notice(t('joined', { name: inv.cohort_name }));
+      rerender();
     } catch (err) { e.target.disabled = false; alert(message(err)); }
   };
-  const invited = (invitations || []).map((inv) => h('li', { class: 'card invitation' },
+  return h('li', { class: 'card invitation' },
     h('p', {}, h('strong', {}, inv.institution), ` ${t('invited_by')} `, h('strong', {}, inv.cohort_name)),
-    h('p', {}, inv.courses.map((c) => c.title).join(', ')),
-    h('button', { type: 'button', class: 'primary', onclick: answer(inv, 'accept') }, t('accept')),
-    h('button', { type: 'button', onclick: answer(inv, 'decline') }, t('decline'))));
-  page(
-    invited.length ? [h('h2', {}, t('invitations')), h('ul', { class: 'list plain' }, invited)] : null,
-    h('h1', {}, t('my_courses')),
-    mine.length ? h('ul', { class: 'list' }, mine) : h('p', {}, t('empty_courses')),
-    h('h2', {}, t('join_cohort')), joinForm,
-    h('h2', {}, t('all_courses')),
-    h('ul', { class: 'list' }, courses.map((c) => h('li', { class: 'course' }, link('/kursus/' + c.id,
-      h('strong', {}, c.title), h('span', {}, c.summary),
-      h('small', {}, `${c.lessons_count} ${t('lessons')} · ${c.est_minutes} ${t('minutes')} · ${Math.round(c.size_bytes / 1024)} KB`))))));
+    h('p', { class: 'meta' }, (inv.courses || []).map((c) => c.title).join(', ')),
+    h('button', { type: 'button', class: 'primary', onclick: answer('accept') }, t('accept')),
+    h('button', { type: 'button', class: 'secondary', onclick: answer('decline') }, t('decline')));
 }
 
-async function joinCohort(code) {
-  await api.post('/cohorts/join', { code });
-  sessionStorage.setItem('lontar.flash', t('joined'));
-  go('/');
-}
-
-async function joinView(code) {
-  if (!session.user) {
-    sessionStorage.setItem('lontar.next', location.pathname);
-    return loginView();
-  }
-  page(h('p', {}, t('loading')));
-  try {
-    await joinCohort(decodeURIComponent(code));
-  } catch (e) {
-    page(h('p', { class: 'form-error', role: 'alert' }, message(e)), link('/', t('back')));
-  }
-}
+// --- course, lesson ---
 
 async function courseView(id) {
-  page(h('p', {}, t('loading')));
-  const course = await api.get(`/courses/${encodeURIComponent(id)}?lang=${lang()}`);
-  let enrollment = null;
-  try {
-    enrollment = await api.get('/me/enrollments/' + encodeURIComponent(id));
-  } catch { /* not enrolled yet */ }
-  const quizzes = await api.get(`/courses/${encodeURIComponent(id)}/quizzes?lang=${lang()}`).catch(() => []);
-  const done = new Set([...Object.keys((enrollment && enrollment.completed_lessons) || {}), ...pendingLessons(id)]);
-  const results = (enrollment && enrollment.quiz_results) || {};
+  loading();
+  const [c, list] = await Promise.all([course(id), session.user ? enrollments() : []]);
+  const enrollment = (list || []).find((e) => e.course_id === id) || null;
+  // Quizzes are listed to enrolled learners only: asking before enrolling
+  // would be refused.
+  const quizzes = enrollment ? await api.kept(`/courses/${encodeURIComponent(id)}/quizzes?lang=${lang()}`).catch(() => []) : [];
+  const done = doneLessons(id, enrollment);
+  const results = enrollment?.quiz_results || {};
+  const next = nextLesson(c, done);
   const quizItem = (q) => h('li', { class: 'quiz' }, link('/kuis/' + q.id,
-    h('strong', {}, `${t('kind_' + q.kind)}: ${q.title}`),
+    titled(q) ? null : h('small', { class: 'kind' }, t('kind_' + q.kind)), h('strong', {}, q.title),
     results[q.id] ? h('span', { class: 'badge' }, `${t('score')} ${Math.round(results[q.id].best_score)}%`) : null));
+  const ls = lessonsOf(c);
+  let action;
+  if (enrollment) {
+    action = [progressBar((100 * done.size) / Math.max(1, ls.length)),
+      next ? button(`/kursus/${id}/${next.id}`, done.size ? t('continue_to', { title: next.title }) : t('start_first'))
+        : h('p', { class: 'badge' }, t('course_done'))];
+  } else if (session.user && !staff(session.user)) {
+    action = h('button', { class: 'primary', type: 'button', onclick: async (e) => {
+      e.target.disabled = true;
+      try {
+        await api.post(`/courses/${encodeURIComponent(id)}/enroll`);
+        rerender();
+      } catch (err) { e.target.disabled = false; alert(message(err)); }
+    } }, t('enroll'));
+  } else if (!session.user) {
+    action = [button('/daftar', t('register_new')), ls[0] ? button(`/kursus/${id}/${ls[0].id}`, t('read_first'), 'secondary') : null];
+  }
+  const saver = enrollment ? await import('/offline.js').then((m) => m.saveButton(c, quizzes)).catch(() => null) : null;
   page(
-    h('h1', {}, course.title),
-    h('p', {}, course.summary),
-    enrollment ? progressBar((100 * done.size) / Math.max(1, countLessons(course)))
-      : h('button', { class: 'primary', type: 'button', onclick: async (e) => {
-        e.target.disabled = true;
-        try { await api.post(`/courses/${encodeURIComponent(id)}/enroll`); courseView(id); } catch (err) { e.target.disabled = false; alert(message(err)); }
-      } }, t('enroll')),
+    h('h1', {}, c.title), h('p', {}, c.summary), action, saver,
     h('ul', { class: 'list' }, quizzes.filter((q) => q.kind === 'pretest').map(quizItem)),
-    course.modules.map((m) => h('section', { class: 'module' },
+    c.modules.map((m) => h('section', { class: 'module' },
       h('h2', {}, m.title),
       h('ol', { class: 'lessons' }, m.lessons.map((l) => h('li', { class: done.has(l.id) ? 'done' : '' },
-        link(`/kursus/${id}/${l.id}`, l.title, h('small', {}, ` · ${l.est_minutes} ${t('minutes')}`))))),
+        link(`/kursus/${id}/${l.id}`, h('span', {}, l.title), h('small', {}, `${l.est_minutes} ${t('minutes')}`))))),
       h('ul', { class: 'list' }, quizzes.filter((q) => q.module_id === m.id && q.kind !== 'pretest').map(quizItem)))),
     h('ul', { class: 'list' }, quizzes.filter((q) => !q.module_id && q.kind !== 'pretest').map(quizItem)));
 }
 
-function countLessons(course) {
-  return course.modules.reduce((n, m) => n + m.lessons.length, 0);
+// titled reports whether a quiz's title already says its kind ("Tes
+// awal: …"), so the kind is not said twice.
+export const titled = (q) => q.title.toLowerCase().startsWith(t('kind_' + q.kind).toLowerCase());
+
+// tables lets a lesson's tables scroll sideways with a visible hint rather
+// than breaking words mid-syllable on a narrow phone.
+function tables(article) {
+  for (const table of article.querySelectorAll('table')) {
+    const wrap = h('div', { class: 'table-scroll', tabindex: '0' });
+    table.replaceWith(wrap);
+    wrap.append(table);
+    requestAnimationFrame(() => {
+      if (wrap.scrollWidth > wrap.clientWidth + 2) wrap.before(h('p', { class: 'table-hint' }, t('table_hint')));
+    });
+  }
 }
 
 async function lessonView(courseId, lessonId) {
-  page(h('p', {}, t('loading')));
-  const course = await api.get(`/courses/${encodeURIComponent(courseId)}?lang=${lang()}`);
-  const flat = course.modules.flatMap((m) => m.lessons);
-  const i = flat.findIndex((l) => l.id === lessonId);
+  if (!cached(courseId)) loading();
+  const c = await course(courseId);
+  const ls = lessonsOf(c);
+  const i = ls.findIndex((l) => l.id === lessonId);
   if (i < 0) return notFound();
-  const lesson = flat[i];
+  const lesson = ls[i];
+  const list = session.user && !staff(session.user) ? mine.get('enrollments', []) : [];
+  const enrollment = list.find((e) => e.course_id === courseId);
   const body = h('article', { class: 'lesson' });
   body.innerHTML = lesson.body; // sanitised on the server at publish
-  const next = flat[i + 1];
-  const isDone = pendingLessons(courseId).has(lessonId);
-  const doneBtn = h('button', { type: 'button', class: 'primary big', disabled: isDone, onclick: () => {
-    record('lesson_completed', { course_id: courseId, lesson_id: lessonId });
-    doneBtn.textContent = t('done');
-    doneBtn.disabled = true;
-  } }, isDone ? t('done') : t('mark_done'));
-  page(link('/kursus/' + courseId, '← ' + course.title), h('h1', {}, lesson.title), body,
-    h('div', { class: 'actions' }, doneBtn,
-      next ? link(`/kursus/${courseId}/${next.id}`, t('next') + ' →') : link('/kursus/' + courseId, t('back'))));
+  tables(body);
+  const next = ls[i + 1];
+  const nextBtn = next ? button(`/kursus/${courseId}/${next.id}`, t('next') + ': ' + next.title)
+    : button('/kursus/' + courseId, t('back_course'));
+  let actions;
+  if (enrollment) {
+    const isDone = doneLessons(courseId, enrollment).has(lessonId);
+    const doneBtn = h('button', { type: 'button', class: isDone ? 'secondary' : 'primary', disabled: isDone, onclick: () => {
+      record('lesson_completed', { course_id: courseId, lesson_id: lessonId });
+      doneBtn.textContent = t('done');
+      doneBtn.disabled = true;
+      doneBtn.className = 'secondary';
+      nextBtn.classList.replace('secondary', 'primary');
+    } }, isDone ? t('done') : t('mark_done'));
+    if (!isDone) nextBtn.classList.replace('primary', 'secondary');
+    actions = [doneBtn, nextBtn];
+  } else {
+    actions = session.user ? [nextBtn] : [button('/daftar', t('register_new')), nextBtn];
+    if (!session.user) nextBtn.classList.replace('primary', 'secondary');
+  }
+  const speak = h('div', { class: 'speak' });
+  import('/speech.js').then((m) => speak.replaceWith(m.readAloud(body))).catch(() => {});
+  page(link('/kursus/' + courseId, { class: 'back' }, '← ' + c.title), h('h1', {}, lesson.title), speak, body,
+    h('div', { class: 'actions' }, actions));
+  window.scrollTo(0, 0);
   practiceTools(body, courseId, lessonId);
 }
 
@@ -332,104 +295,26 @@ async function lessonView(courseId, lessonId) {
 function practiceTools(body, courseId, lessonId) {
   const blocks = body.querySelectorAll('.practice[data-practice]');
   if (!blocks.length) return;
-  import('/practice.js').then((m) => m.mount(blocks, { lang: lang(), userId: session.user && session.user.id, courseId, lessonId, record }),
-    () => blocks.forEach((b) => { b.querySelector('.practice-fallback').textContent = lang() === 'en'
-      ? 'This exercise needs signal once to load.' : 'Alat latihan ini perlu dimuat sekali saat ada sinyal.'; }));
+  import('/practice.js').then((m) => m.mount(blocks, { lang: lang(), userId: session.id, courseId, lessonId, record }),
+    () => blocks.forEach((b) => { b.querySelector('.practice-fallback').textContent = t('practice_offline'); }));
 }
 
-function answerInput(q) {
-  const name = 'q-' + q.id;
-  switch (q.type) {
-    case 'single':
-      return q.choices.map((c) => h('label', { class: 'choice' }, h('input', { type: 'radio', name, value: c.id }), c.text));
-    case 'multiple':
-      return q.choices.map((c) => h('label', { class: 'choice' }, h('input', { type: 'checkbox', name, value: c.id }), c.text));
-    case 'true_false':
-      return [h('label', { class: 'choice' }, h('input', { type: 'radio', name, value: 'true' }), t('true')),
-        h('label', { class: 'choice' }, h('input', { type: 'radio', name, value: 'false' }), t('false'))];
-    case 'numeric':
-      return [h('input', { type: 'text', inputmode: 'decimal', name, 'aria-label': t('your_answer') })];
-    default:
-      return [h('input', { type: 'text', name, 'aria-label': t('your_answer') })];
-  }
-}
-
-function collect(form, quiz) {
-  const answers = {};
-  for (const q of quiz.questions) {
-    const name = 'q-' + q.id;
-    if (q.type === 'multiple') {
-      const v = [...form.querySelectorAll(`input[name="${CSS.escape(name)}"]:checked`)].map((i) => i.value);
-      if (v.length) answers[q.id] = v;
-      continue;
-    }
-    const v = new FormData(form).get(name);
-    if (v === null || v === '') continue;
-    if (q.type === 'true_false') answers[q.id] = v === 'true';
-    else if (q.type === 'numeric') {
-      const n = parseNumber(String(v));
-      answers[q.id] = Number.isFinite(n) ? n : String(v);
-    } else answers[q.id] = v;
-  }
-  return answers;
-}
-
-// parseNumber reads a number as the learner typed it: Indonesian writes
-// 75.000 and 2,5; English writes 75,000 and 2.5. "Rp" and spaces are ignored.
-function parseNumber(s) {
-  let v = s.replace(/rp|\s/gi, '');
-  v = lang() === 'en' ? v.replace(/,/g, '') : v.replace(/\./g, '').replace(',', '.');
-  return v === '' ? NaN : Number(v);
-}
-
-async function quizView(id) {
-  page(h('p', {}, t('loading')));
-  const quiz = await api.get(`/quizzes/${encodeURIComponent(id)}?lang=${lang()}`);
-  // One id per attempt: a retry after a dropped answer, or the same answers
-  // queued offline, is graded and counted once.
-  const attemptId = uuid();
-  const out = h('div', { class: 'results', 'aria-live': 'polite' });
-  const form = submitting(h('form', { class: 'quiz-form', novalidate: true },
-    quiz.questions.map((q, n) => h('fieldset', { class: 'question', 'data-q': q.id },
-      h('legend', {}, `${n + 1}. ${q.prompt}`), answerInput(q), h('p', { class: 'feedback' }))),
-    h('p', { class: 'form-error', role: 'alert' }),
-    h('button', { type: 'submit', class: 'primary big' }, t('submit'))),
-  async () => {
-    const answers = collect(form, quiz);
-    let res;
-    try {
-      res = await api.post(`/quizzes/${encodeURIComponent(id)}/attempts`, { answers, attempt_id: attemptId });
-    } catch (e) {
-      if (e.code !== 'network') throw e;
-      record('quiz_submitted', { quiz_id: id, course_id: quiz.course_id, answers }, attemptId);
-      out.replaceChildren(h('p', { class: 'status' }, t('saved_offline')));
-      return;
-    }
-    out.replaceChildren(h('h2', {}, `${t('score')}: ${Math.round(res.score)}% — ${res.passed ? t('passed') : t('not_passed')}`));
-    if (res.passed) announceCertificate();
-    for (const r of res.results || []) {
-      const fs = form.querySelector(`[data-q="${CSS.escape(r.question_id)}"]`);
-      if (!fs) continue;
-      fs.classList.toggle('right', !!r.correct);
-      fs.classList.toggle('wrong', !r.correct);
-      fs.querySelector('.feedback').textContent = [r.feedback, r.general_feedback].filter(Boolean).join(' ');
-    }
-    out.scrollIntoView();
-  });
-  page(link('/kursus/' + quiz.course_id, '← ' + t('back')), h('h1', {}, quiz.title), form, out);
-}
+// --- profile ---
 
 function profileView() {
   const u = session.user || {};
-  const teaches = u.role === 'trainer' || u.role === 'admin';
-  page(h('h1', {}, t('profile')), h('p', {}, u.name, ' · ', u.phone),
-    teaches ? h('p', {}, link('/pelatih', t('my_classes'))) : h('p', {}, link('/sertifikat', t('certificates'))),
-    u.role === 'agency' || u.role === 'admin' ? h('p', {}, link('/laporan', t('reports'))) : null,
-    h('button', { type: 'button', onclick: async () => { await logout(); go('/masuk'); } }, t('logout')));
+  page(h('h1', {}, t('profile')), h('p', {}, u.name, h('br'), u.phone),
+    staff(u) ? button('/pelatih', t('my_classes'), 'secondary') : button('/sertifikat', t('certificates'), 'secondary'),
+    u.role === 'agency' || u.role === 'admin' ? button('/laporan', t('reports'), 'secondary') : null,
+    button('/pelajar', t('learners'), 'secondary'),
+    h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      await logout();
+      go('/');
+    } }, t('logout')));
 }
 
-function notFound() {
-  page(h('h1', {}, '404'), link('/', t('back')));
+function notFound(text = t('not_found')) {
+  page(h('h1', {}, text), button('/', t('back'), 'secondary'));
 }
 
 // --- router ---
@@ -437,52 +322,79 @@ function notFound() {
 async function render() {
   document.documentElement.lang = lang();
   const p = location.pathname;
-  const m = (re) => p.match(re);
+  const u = session.user;
   try {
     let r;
     if (p === '/masuk') return loginView();
     if (p === '/daftar') return await registerView();
     if (p === '/aktivasi') return activateView();
-    if ((r = m(/^\/join\/([^/]+)$/))) return await joinView(r[1]);
-    if (!session.user) return loginView();
+    if ((r = p.match(/^\/join\/([^/]+)$/))) return await joinView(r[1]);
+    if ((r = p.match(/^\/kursus\/([^/]+)\/([^/]+)$/))) return await lessonView(r[1], r[2]);
+    if ((r = p.match(/^\/kursus\/([^/]+)$/))) return await courseView(r[1]);
+    for (const [re, mod, view, who] of screens) {
+      if (!(r = p.match(re))) continue;
+      if (who !== 'any' && !u) return loginView();
+      if (who === 'staff' && !staff(u)) return notFound(t('not_available'));
+      if (who === 'agency' && u.role !== 'agency' && u.role !== 'admin') return notFound(t('not_available'));
+      const m = await import(mod);
+      return await m[view](...r.slice(1).map(decodeURIComponent));
+    }
+    if (!u) return p === '/' ? await landingView() : loginView();
+    // Each role lands on its own home; one whose screens are not here yet
+    // gets a plain "not yet available", never a bare 404.
+    if (p === '/' && home(u) !== '/') return go(home(u));
+    if (p === home(u) && p !== '/') return notFound(t('not_available'));
     if (p === '/') return await homeView();
     if (p === '/profil') return profileView();
-    if ((r = m(/^\/kursus\/([^/]+)\/([^/]+)$/))) return await lessonView(r[1], r[2]);
-    if ((r = m(/^\/kursus\/([^/]+)$/))) return await courseView(r[1]);
-    if ((r = m(/^\/kuis\/([^/]+)$/))) return await quizView(r[1]);
-    if (p === '/laporan') return await (await import('/reports.js')).reportsView({ h, page }); // agency and admin only
-    if ((r = m(/^\/pelatih\/([^/]+)\/bantuan$/))) return await (await import('/reports.js')).cohortHelpView({ h, page, link }, decodeURIComponent(r[1]));
-    if (p === '/sertifikat' || (r = m(/^\/sertifikat\/([^/]+)$/)) || (r = m(/^\/pelatih\/([^/]+)\/sertifikat$/))) {
-      // Certificates have their own module, downloaded when first opened.
-      const cert = await import('/certificate.js');
-      if (p === '/sertifikat') return await cert.certificatesView({ page });
-      const arg = decodeURIComponent(r[1]);
-      return p.startsWith('/pelatih/') ? await cert.cohortCertificatesView({ page }, arg) : await cert.certificateView({ page }, arg);
-    }
-    if ((r = m(/^\/pelatih(?:\/([^/]+))?$/))) {
-      // Only trainers download the panel.
-      const panel = await import('/trainer.js');
-      const ui = { h, page, field, submitting, link };
-      return r[1] ? await panel.rosterView(ui, decodeURIComponent(r[1])) : await panel.trainerView(ui);
-    }
     return notFound();
   } catch (e) {
     if (e instanceof APIError && e.status === 401) {
       session.clear();
       return loginView();
     }
-    page(h('p', { class: 'form-error', role: 'alert' }, message(e)), link('/', t('back')));
+    page(h('p', { class: 'form-error', role: 'alert' }, message(e)), button('/', t('back'), 'secondary'));
   }
 }
 
+// After a sync the screen is drawn again from the server's answer, with
+// "Terkirim ✓" (an offline quiz's score then shows in its course).
+window.addEventListener('lontar:synced', (e) => {
+  if (e.detail.uid !== session.id) return;
+  notice(t('sent'));
+  if (!document.querySelector('form :focus')) rerender();
+  announceCertificate();
+});
+
 // announceCertificate says so the moment a course completes (after a
 // passed quiz, or when offline lessons reach the server).
-function announceCertificate() {
+export function announceCertificate() {
   import('/certificate.js').then((m) => m.announce()).catch(() => {});
 }
-window.addEventListener('lontar:synced', announceCertificate);
+window.addEventListener('lontar:navigate', render);
 window.addEventListener('popstate', render);
 window.addEventListener('online', render);
 window.addEventListener('offline', render);
-if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
+// A new version's worker takes over while the learner has not touched
+// the page yet (it waits from an earlier visit, or installs right after
+// opening), and the page reloads into that version; once they have
+// started, it waits for the next open, so nobody loses a half-typed form.
+let touched = false;
+for (const ev of ['pointerdown', 'keydown']) window.addEventListener(ev, () => { touched = true; }, { once: true, capture: true });
+function takeOver(worker) {
+  if (touched || !navigator.serviceWorker.controller) return;
+  navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+  worker.postMessage('skipWaiting');
+}
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').then((reg) => {
+    if (reg.waiting) return takeOver(reg.waiting);
+    reg.addEventListener('updatefound', () => {
+      const w = reg.installing;
+      w?.addEventListener('statechange', () => { if (w.state === 'installed') takeOver(w); });
+    });
+  }).catch(() => {});
+}
 render();
+flush();
+// Keep settings warm for the register form and the offline saver.
+settings();

@@ -2,69 +2,16 @@
 // PDF and a WhatsApp share link (both kept on the phone once opened, so
 // they show with no signal), the "course complete" announcement, and the
 // trainer's view of a cohort's certificates with revocation. Loaded only
-// when one of them is needed; it brings its own words.
-import { lang } from '/i18n.js';
+// when one of them is needed; it brings its section of the dictionary.
+import '/words-certificate.js';
+import { t, lang } from '/i18n.js';
 import { api, session } from '/api.js';
+import { h, go, link, page } from '/ui.js';
 
-const words = {
-  id: {
-    mine: 'Sertifikat saya', none: 'Belum ada sertifikat. Selesaikan semua pelajaran dan lulus kuis akhir untuk mendapatkannya.',
-    title: 'Sertifikat', awarded: 'Diberikan kepada', for: 'atas keberhasilan menyelesaikan kursus',
-    hours: 'Lama belajar', hours_unit: 'jam', score: 'Nilai kuis akhir', cohort: 'Kelas', issued: 'Tanggal terbit', code: 'Kode',
-    valid: 'Sertifikat ini sah. Siapa pun dapat memeriksanya dengan kode atau kode QR.',
-    revoked: 'Sertifikat ini DICABUT pada {date}.', reason: 'Alasan', revoked_short: 'Dicabut',
-    download: 'Unduh PDF', share: 'Bagikan lewat WhatsApp', verify: 'Lihat halaman pemeriksaan',
-    share_text: 'Sertifikat saya dari Lontar: {course}. Periksa keasliannya di',
-    offline_note: 'Sertifikat dan PDF-nya tersimpan di HP ini, jadi tetap bisa dibuka tanpa sinyal.',
-    pdf_offline: 'PDF belum tersimpan di HP ini. Buka layar ini lagi saat ada sinyal.',
-    not_found: 'Sertifikat tidak ditemukan di akun ini.', back: 'Kembali', error: 'Maaf, terjadi kesalahan. Coba lagi.',
-    new_title: 'Selamat! Kursus selesai.', new_body: 'Anda menyelesaikan "{course}". Sertifikat Anda sudah terbit.', open: 'Lihat sertifikat',
-    cohort_title: 'Sertifikat kelas', issued_list: 'Sudah terbit ({n})', pending_list: 'Belum ({n})', revoked_list: 'Dicabut ({n})',
-    missing: 'Kurang', missing_enrol: 'belum mulai kursus', missing_lessons: '{n} pelajaran', missing_final: 'lulus kuis akhir',
-    missing_processing: 'selesai, sertifikat sedang dibuat', revoke: 'Cabut sertifikat', reason_ask: 'Alasan pencabutan (wajib)',
-    revoke_confirm: 'Cabut sertifikat {code}? Peserta dan siapa pun yang memeriksa akan melihat alasannya.',
-  },
-  en: {
-    mine: 'My certificates', none: 'No certificates yet. Finish every lesson and pass the final quiz to earn one.',
-    title: 'Certificate', awarded: 'Awarded to', for: 'for successfully completing the course',
-    hours: 'Study time', hours_unit: 'hours', score: 'Final quiz score', cohort: 'Class', issued: 'Issued on', code: 'Code',
-    valid: 'This certificate is valid. Anyone can check it with the code or the QR code.',
-    revoked: 'This certificate was REVOKED on {date}.', reason: 'Reason', revoked_short: 'Revoked',
-    download: 'Download PDF', share: 'Share on WhatsApp', verify: 'Open the verification page',
-    share_text: 'My certificate from Lontar: {course}. Check it at',
-    offline_note: 'The certificate and its PDF are kept on this phone, so they open without a signal.',
-    pdf_offline: 'The PDF is not on this phone yet. Open this screen again when there is a signal.',
-    not_found: 'This account has no such certificate.', back: 'Back', error: 'Sorry, something went wrong. Please try again.',
-    new_title: 'Congratulations! Course complete.', new_body: 'You finished "{course}". Your certificate has been issued.', open: 'See the certificate',
-    cohort_title: 'Class certificates', issued_list: 'Issued ({n})', pending_list: 'Not yet ({n})', revoked_list: 'Revoked ({n})',
-    missing: 'Missing', missing_enrol: 'has not started the course', missing_lessons: '{n} lessons', missing_final: 'pass the final quiz',
-    missing_processing: 'complete, certificate being issued', revoke: 'Revoke certificate', reason_ask: 'Reason for revoking (required)',
-    revoke_confirm: 'Revoke certificate {code}? The learner and anyone who checks it will see the reason.',
-  },
-};
-const w = (k, vars = {}) => (words[lang()] || words.id)[k].replace(/\{(\w+)\}/g, (_, v) => String(vars[v] ?? ''));
+// w reads the certificate section of the dictionary.
+const w = (k, vars) => t('ce_' + k, vars);
 
-function h(tag, attrs = {}, ...kids) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (k === 'class') el.className = v;
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const kid of kids.flat()) {
-    if (kid === null || kid === undefined || kid === false) continue;
-    el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
-  }
-  return el;
-}
 
-// go navigates inside the app: the router draws the screen on popstate.
-function go(path) {
-  history.pushState(null, '', path);
-  window.dispatchEvent(new PopStateEvent('popstate'));
-}
-const link = (path, attrs, ...kids) => h('a', { href: path, ...attrs, onclick: (e) => { e.preventDefault(); go(path); } }, ...kids);
 
 const enc = encodeURIComponent;
 const locale = () => (lang() === 'en' ? 'en-GB' : 'id-ID');
@@ -144,7 +91,7 @@ function status(c) {
 }
 
 // certificatesView lists the learner's certificates.
-export async function certificatesView({ page }) {
+export async function certificatesView() {
   page(h('p', { class: 'loading' }, '…'));
   const list = await myCertificates();
   list.forEach((c) => keepPDF(c.code));
@@ -158,7 +105,7 @@ export async function certificatesView({ page }) {
 
 // certificateView is one certificate, as the learner shows it to a buyer
 // or a bank: the facts, the PDF, a WhatsApp link to its public page.
-export async function certificateView({ page }, code) {
+export async function certificateView(code) {
   page(h('p', { class: 'loading' }, '…'));
   const list = await myCertificates();
   const c = list.find((x) => x.code === code);
@@ -213,7 +160,7 @@ export async function announce() {
 
 // cohortCertificatesView is a trainer's view of a class: certificates
 // issued (with revocation), pending with what is missing, and revoked.
-export async function cohortCertificatesView({ page }, id) {
+export async function cohortCertificatesView(id) {
   page(h('p', { class: 'loading' }, '…'));
   const data = await api.get(`/cohorts/${enc(id)}/certificates?lang=${lang()}`);
   const revokeForm = (e) => {
@@ -246,7 +193,7 @@ export async function cohortCertificatesView({ page }, id) {
   };
   const item = (e, ...extra) => h('li', { class: 'card' },
     h('h3', {}, e.learner_name), h('p', { class: 'meta' }, e.course_title), ...extra);
-  page(link('/pelatih/' + enc(id), { class: 'back' }, '← ' + data.cohort_name),
+  page(link('/pelatih/kelas/' + enc(id), { class: 'back' }, '← ' + data.cohort_name),
     h('h1', {}, w('cohort_title')),
     h('h2', {}, w('issued_list', { n: data.issued.length })),
     h('ul', { class: 'cards cert-issued' }, data.issued.map((e) => item(e,

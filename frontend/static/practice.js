@@ -4,54 +4,9 @@
 // download it. Everything runs on the phone; each check is recorded
 // through the app's outbox (like a quiz) and synced when there is signal.
 
-const S = {
-  id: {
-    price_title: 'Kalkulator harga', batch: 'Biaya satu batch (Rp)', units: 'Jumlah barang jadi', ship: 'Kemasan dan ongkir per barang (Rp)',
-    margin: 'Margin yang Anda mau (%)', fee: 'Potongan marketplace (%)', fixed: 'Biaya tetap per pesanan (Rp)',
-    guess: 'Harga jual menurut hitungan Anda (Rp)', check: 'Cek', hpp: 'HPP per barang', cost: 'Modal per barang (HPP + kemasan/ongkir)',
-    price: 'Harga jual (dibulatkan ke atas ke ribuan)', fees: 'Potongan marketplace', net: 'Uang yang diterima', profit: 'Laba per barang',
-    got: 'Margin tercapai', right: 'Tepat! Hitungan Anda benar.', wrong: 'Belum tepat. Lihat langkah hitungannya di bawah, lalu coba lagi.',
-    formula: 'Harga = (modal + biaya tetap) ÷ (1 − margin − potongan)', need: 'Isi semua angka. Jumlah barang jadi harus lebih dari 0.',
-    too_high: 'Margin + potongan harus di bawah 95%.',
-    cash_title: 'Latihan buku kas', day: 'Hari', what: 'Keterangan', in: 'Masuk', out: 'Keluar', balance: 'Saldo', opening: 'Saldo awal',
-    cash_ok: 'Semua saldo cocok. Buku kas Anda benar!', cash_bad: 'baris belum cocok. Ingat: saldo baru = saldo sebelumnya + masuk − keluar.',
-    list_title: 'Periksa judul dan deskripsi', title: 'Judul produk', desc: 'Deskripsi',
-    r_type: 'Judul menyebut jenis produk', r_origin: 'Judul menyebut asal (misalnya NTT, Kupang)', r_size: 'Judul menyebut ukuran atau berat',
-    r_words: 'Judul memuat ciri (minimal 4 kata)', r_calm: 'Tanpa huruf kapital semua dan tanpa tanda seru berulang',
-    r_material: 'Deskripsi menyebut bahan', r_dsize: 'Deskripsi menyebut ukuran atau berat', r_care: 'Deskripsi menyebut cara merawat atau menyimpan',
-    r_ship: 'Deskripsi menyebut waktu proses atau pengiriman', r_story: 'Deskripsi bercerita singkat tentang pembuatnya',
-    score: 'Nilai', saved: 'Hasil tersimpan di HP dan dikirim saat ada sinyal.', offline_tool: 'Alat latihan ini perlu dimuat sekali saat ada sinyal.',
-  },
-  en: {
-    price_title: 'Price calculator', batch: 'Cost of one batch (Rp)', units: 'Items the batch makes', ship: 'Packing and shipping per item (Rp)',
-    margin: 'Margin you want (%)', fee: 'Marketplace fees (%)', fixed: 'Fixed fee per order (Rp)',
-    guess: 'Your selling price (Rp)', check: 'Check', hpp: 'HPP per item', cost: 'Cost per item (HPP + packing/shipping)',
-    price: 'Selling price (rounded up to the thousand)', fees: 'Marketplace fees', net: 'Money received', profit: 'Profit per item',
-    got: 'Margin achieved', right: 'Right! Your working is correct.', wrong: 'Not yet. See the working below, then try again.',
-    formula: 'Price = (cost + fixed fee) ÷ (1 − margin − fees)', need: 'Fill in every number. Items per batch must be more than 0.',
-    too_high: 'Margin + fees must stay under 95%.',
-    cash_title: 'Cash-book practice', day: 'Day', what: 'Description', in: 'In', out: 'Out', balance: 'Balance', opening: 'Opening balance',
-    cash_ok: 'Every balance matches. Your cash book is right!', cash_bad: 'rows do not match yet. Remember: new balance = previous balance + in − out.',
-    list_title: 'Check a title and description', title: 'Product title', desc: 'Description',
-    r_type: 'The title names the product type', r_origin: 'The title names the origin (e.g. NTT, Kupang)', r_size: 'The title gives a size or weight',
-    r_words: 'The title has a feature (at least 4 words)', r_calm: 'No all-capitals and no repeated exclamation marks',
-    r_material: 'The description names the materials', r_dsize: 'The description gives a size or weight', r_care: 'The description says how to care for or store it',
-    r_ship: 'The description gives processing or shipping time', r_story: 'The description tells a little about the maker',
-    score: 'Score', saved: 'Result saved on the phone and sent when there is signal.', offline_tool: 'This exercise needs signal once to load.',
-  },
-};
-
-function el(tag, attrs = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (k === 'class') e.className = v;
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const k of kids.flat()) if (k !== null && k !== undefined && k !== false) e.append(k instanceof Node ? k : String(k));
-  return e;
-}
+import '/words-practice.js';
+import { t } from '/i18n.js';
+import { h as el } from '/ui.js';
 
 // digits reads what a learner types: "1.500.000", "1,500,000" or "1500000".
 export function digits(s) {
@@ -206,7 +161,8 @@ function stylesheet() {
 // shown is shown again without being recorded twice.
 export function mount(elements, ctx) {
   stylesheet();
-  const s = S[ctx.lang] || S.id;
+  // s.key is the dictionary's pr_key in the reader's language.
+  const s = new Proxy({}, { get: (_, k) => t('pr_' + String(k)) });
   for (const node of elements) {
     let cfg;
     try { cfg = JSON.parse(node.dataset.practice); } catch { continue; }
@@ -249,4 +205,3 @@ function save(key, v) {
 
 // offline replaces each placeholder's text when the module itself could
 // not be fetched (first open of such a lesson with no signal).
-export const offlineText = { id: S.id.offline_tool, en: S.en.offline_tool };

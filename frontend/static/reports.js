@@ -3,6 +3,7 @@
 // the address and a CSV download. Loaded only for agency and admin users.
 import { lang } from '/i18n.js';
 import { api, session, APIError } from '/api.js';
+import * as ui from '/ui.js';
 
 const words = {
   id: {
@@ -146,7 +147,7 @@ async function downloadCSV(qs, retry = true) {
 }
 
 // reportsView renders /laporan; the filters live in the query string.
-export async function reportsView({ h, page }) {
+export async function reportsView({ h, page } = ui) {
   ensureStyles();
   page(h('p', {}, w('loading')));
   const params = new URLSearchParams(location.search);
@@ -213,10 +214,10 @@ export async function reportsView({ h, page }) {
     h('details', { class: 'card' }, h('summary', {}, w('definitions')), h('p', {}, summary.definitions)));
 }
 
-// cohortHelpView renders /pelatih/{id}/bantuan for the cohort's trainers:
+// cohortHelpView renders /pelatih/kelas/{id}/bantuan for the cohort's trainers:
 // who needs help, with a WhatsApp message ready, and the questions the
 // cohort gets wrong on the first attempt, hardest first.
-export async function cohortHelpView({ h, page, link }, id) {
+export async function cohortHelpView(id, { h, page, link } = ui) {
   ensureStyles();
   page(h('p', {}, w('loading')));
   const v = await api.get('/reports/cohorts/' + encodeURIComponent(id) + '?lang=' + lang());
@@ -237,7 +238,7 @@ export async function cohortHelpView({ h, page, link }, id) {
         x.most_chosen_wrong ? h('p', { class: 'muted' }, `${w('wrong_pick')}: “${x.most_chosen_wrong.text}” (${x.most_chosen_wrong.count} ${w('times')})`) : null)))
         : h('p', { class: 'muted' }, w('no_attempts')));
   });
-  page(link('/pelatih/' + encodeURIComponent(id), '← ' + w('back')), h('h1', {}, v.name),
+  page(link('/pelatih/kelas/' + encodeURIComponent(id), '← ' + w('back')), h('h1', {}, v.name),
     h('h2', {}, w('help_title')), people,
     h('h2', {}, w('hard')), quizzes);
 }

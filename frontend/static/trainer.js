@@ -1,79 +1,106 @@
-// The trainer's panel: their institution's cohorts with join codes to share
-// on WhatsApp, a form to open a cohort, and each cohort's roster. Loaded
-// only for trainers and admins, so learners never download it.
-import { t, lang } from '/i18n.js';
+// The trainer's panel: their cohorts with course, dates and a join code to
+// copy or share on WhatsApp, a form to open a cohort, and each cohort's
+// roster as a card per participant. Loaded only for trainers and admins.
+import '/words-staff.js';
+import { t, lang, num } from '/i18n.js';
 import { api } from '/api.js';
+import { h, page, loading, field, submitting, link, button, select, regionOptions, message, rerender } from '/ui.js';
 
-const words = {
-  id: {
-    title: 'Kelas saya', help: 'Siapa perlu bantuan, soal yang sulit', create: 'Buka kelas baru', name: 'Nama kelas', course: 'Kursus', starts: 'Mulai', ends: 'Selesai',
-    region: 'Wilayah (kode BPS)', members: 'peserta', code: 'Kode', share: 'Bagikan di WhatsApp', roster: 'Daftar peserta',
-    none: 'Belum ada kelas.', invite: 'Ayo belajar di Lontar! Gabung kelas kami lewat tautan ini:', progress: 'Kemajuan',
-    invited: 'Diundang, belum menjawab', certificates: 'Sertifikat kelas ini', new_code: 'Kode baru', code_activation: 'Kode aktivasi', code_reset: 'Kode atur ulang sandi',
-  },
-  en: {
-    title: 'My classes', help: 'Who needs help, hard questions', create: 'Open a new class', name: 'Class name', course: 'Course', starts: 'Starts', ends: 'Ends',
-    region: 'Region (BPS code)', members: 'participants', code: 'Code', share: 'Share on WhatsApp', roster: 'Participants',
-    none: 'No classes yet.', invite: 'Come and learn on Lontar! Join our class with this link:', progress: 'Progress',
-    invited: 'Invited, no answer yet', certificates: 'This class\'s certificates', new_code: 'New code', code_activation: 'Activation code', code_reset: 'Password reset code',
-  },
-};
-const w = (k) => words[lang()][k];
+function copyButton(text, label) {
+  const b = h('button', { type: 'button', class: 'secondary', onclick: async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // No clipboard permission (an http page): select the text instead.
+      const ta = h('textarea', { readonly: true, class: 'copy-area' }, text);
+      document.body.append(ta);
+      ta.select();
+      document.execCommand('copy');
+      ta.remove();
+    }
+    b.textContent = t('tr_copied');
+    setTimeout(() => { b.textContent = label; }, 2000);
+  } }, label);
+  return b;
+}
 
-export async function trainerView({ h, page, field, submitting, link }) {
-  page(h('p', {}, t('loading')));
-  const [cohorts, courses] = await Promise.all([api.get('/cohorts'), api.get('/courses?lang=' + lang())]);
+const date = (s) => (s ? new Date(s).toLocaleDateString(lang() === 'en' ? 'en-GB' : 'id-ID', { day: 'numeric', month: 'short', year: 'numeric' }) : '—');
+const when = (s) => (s ? new Date(s).toLocaleString(lang() === 'en' ? 'en-GB' : 'id-ID', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }) : t('tr_never'));
+
+export async function trainerView() {
+  loading();
+  const [cohorts, list] = await Promise.all([api.get('/cohorts'), api.get('/courses?lang=' + lang())]);
+  const title = new Map(list.map((c) => [c.id, c.title]));
   const today = new Date().toISOString().slice(0, 10);
   const form = submitting(h('form', { class: 'card', novalidate: true },
-    h('h2', {}, w('create')),
-    field('name', w('name'), h('input', { required: true })),
-    field('course_ids', w('course'), h('select', {}, courses.map((c) => h('option', { value: c.id }, c.title)))),
-    field('starts_on', w('starts'), h('input', { type: 'date', value: today })),
-    field('ends_on', w('ends'), h('input', { type: 'date' })),
-    field('region', w('region'), h('input', { inputmode: 'numeric', value: '5371' })),
+    h('h2', {}, t('tr_create')),
+    field('name', t('tr_name'), h('input', { required: true })),
+    field('course_ids', t('tr_course'), select(list.map((c) => h('option', { value: c.id }, c.title)))),
+    field('starts_on', t('tr_starts'), h('input', { type: 'date', value: today })),
+    field('ends_on', t('tr_ends'), h('input', { type: 'date' })),
+    field('region', t('region'), select(await regionOptions())),
     h('p', { class: 'form-error', role: 'alert' }),
-    h('button', { type: 'submit', class: 'primary' }, w('create'))),
+    h('button', { type: 'submit', class: 'primary' }, t('tr_create'))),
   async (fd) => {
-    await api.post('/cohorts', { name: fd.get('name'), course_ids: [fd.get('course_ids')], starts_on: fd.get('starts_on'),
+    const course = fd.get('course_ids');
+    await api.post('/cohorts', { name: fd.get('name'), course_ids: course ? [course] : [], starts_on: fd.get('starts_on'),
       ends_on: fd.get('ends_on'), region: fd.get('region') });
-    trainerView({ h, page, field, submitting, link });
+    rerender();
   });
-  const item = (c) => h('li', { class: 'course cohort' },
-    h('strong', {}, c.name),
-    h('span', {}, `${w('code')}: `, h('b', { class: 'code' }, c.join_code), ` · ${c.members_count} ${w('members')}`),
-    h('a', { href: 'https://wa.me/?text=' + encodeURIComponent(`${w('invite')} ${c.join_url}`), rel: 'noopener' }, w('share')),
-    link('/pelatih/' + encodeURIComponent(c.id), w('roster')));
-  page(h('h1', {}, w('title')),
-    cohorts.length ? h('ul', { class: 'list plain' }, cohorts.map(item)) : h('p', {}, w('none')),
+  const item = (c) => h('li', { class: 'card cohort' },
+    h('h3', {}, c.name),
+    h('p', { class: 'meta' }, c.course_ids.map((id) => title.get(id) || id).join(', ')),
+    h('p', { class: 'meta' }, `${date(c.starts_on)} – ${date(c.ends_on)} · ${num(c.members_count)} ${t('tr_members')}`),
+    h('p', {}, `${t('tr_code')}: `, h('b', { class: 'code' }, c.join_code)),
+    h('div', { class: 'row' }, copyButton(c.join_code, t('tr_copy_code')), copyButton(c.join_url, t('tr_copy_link'))),
+    h('a', { class: 'btn secondary', href: 'https://wa.me/?text=' + encodeURIComponent(`${t('tr_invite')} ${c.join_url}`), rel: 'noopener' }, t('tr_share')),
+    button('/pelatih/kelas/' + encodeURIComponent(c.id), t('tr_roster')));
+  page(h('h1', {}, t('tr_title')),
+    button('/pelatih/kursus', t('ed_courses'), 'secondary'),
+    cohorts.length ? h('ul', { class: 'cards' }, cohorts.map(item)) : h('p', {}, t('tr_none')),
     form);
 }
 
-export async function rosterView({ h, page, link }, id) {
-  page(h('p', {}, t('loading')));
+export async function rosterView(id) {
+  loading();
   const [cohort, roster] = await Promise.all([api.get('/cohorts/' + encodeURIComponent(id)), api.get(`/cohorts/${encodeURIComponent(id)}/roster`)]);
-  page(link('/pelatih', '← ' + w('title')), h('h1', {}, cohort.name),
-    h('p', {}, `${w('code')}: `, h('b', { class: 'code' }, cohort.join_code)),
-    h('p', {}, link(`/pelatih/${encodeURIComponent(id)}/bantuan`, w('help'))),
-    h('p', {}, link(`/pelatih/${encodeURIComponent(id)}/sertifikat`, w('certificates'))),
-    h('table', { class: 'roster' },
-      h('thead', {}, h('tr', {}, h('th', {}, t('name')), h('th', {}, t('business_name')), h('th', {}, w('progress')))),
-      h('tbody', {}, roster.map((p) => h('tr', {},
-        h('td', {}, p.name, h('br'), h('small', {}, p.phone)),
-        h('td', {}, p.business_name || '—'),
-        h('td', {}, p.status === 'invited' ? h('em', {}, w('invited'))
-          : [p.courses.map((c) => h('div', {}, `${c.percent}%`, c.completed_at ? ' ✓' : '')), codeButton(h, id, p.user_id)]))))));
-}
-
-// codeButton gets a participant a new one-time code (a lost activation
-// code, a forgotten password) and shows it once, to pass on.
-function codeButton(h, cohortId, userId) {
-  const out = h('output', { class: 'code' });
-  const btn = h('button', { type: 'button', onclick: async () => {
-    btn.disabled = true;
+  const courses = await Promise.all(cohort.course_ids.map((cid) => api.get(`/courses/${encodeURIComponent(cid)}?lang=${lang()}`).catch(() => null)));
+  const lessonTitle = new Map();
+  const order = new Map();
+  for (const c of courses.filter(Boolean)) {
+    c.modules.flatMap((m) => m.lessons).forEach((l, i) => { lessonTitle.set(l.id, l.title); order.set(l.id, i); });
+  }
+  // stoppedAt is the last lesson done, in course order.
+  const stoppedAt = (rc) => Object.keys(rc.completed_lessons || {}).sort((a, b) => (order.get(b) ?? -1) - (order.get(a) ?? -1))[0];
+  const reissue = (p) => h('button', { type: 'button', class: 'secondary', onclick: async (e) => {
+    e.target.disabled = true;
     try {
-      const c = await api.post(`/cohorts/${encodeURIComponent(cohortId)}/participants/${encodeURIComponent(userId)}/code`);
-      out.textContent = `${w('code_' + c.kind)}: ${c.code}`;
-    } catch (e) { out.textContent = e.message; } finally { btn.disabled = false; }
-  } }, w('new_code'));
-  return h('div', {}, btn, out);
+      const res = await api.post(`/cohorts/${encodeURIComponent(id)}/participants/${encodeURIComponent(p.user_id)}/code`);
+      e.target.replaceWith(h('p', { class: 'code-out' }, t(res.kind === 'activation' ? 'tr_new_activation' : 'tr_new_reset', { name: p.name, code: res.code })));
+    } catch (err) { e.target.disabled = false; alert(message(err)); }
+  } }, t('tr_new_code'));
+  const card = (p) => h('li', { class: 'card participant' },
+    h('h3', {}, p.name), h('p', { class: 'meta' }, [p.phone, p.business_name].filter(Boolean).join(' · ')),
+    h('dl', {},
+      h('dt', {}, t('tr_last_seen')), h('dd', {}, when(p.last_seen_at)),
+      h('dt', {}, t('tr_last_sync')), h('dd', {}, when(p.last_sync_at),
+        p.last_sync_at ? h('small', {}, ' · ' + t('tr_waiting_at_sync', { n: p.pending_at_sync || 0 })) : null)),
+    p.courses.map((rc) => {
+      const stop = stoppedAt(rc);
+      const scores = Object.values(rc.quiz_results || {});
+      return h('div', { class: 'rc' },
+        courses.length > 1 ? h('strong', {}, courses.find((c) => c?.id === rc.course_id)?.title || rc.course_id) : null,
+        h('dl', {},
+          h('dt', {}, t('tr_lessons_done')), h('dd', {}, `${rc.lessons_done}/${rc.lessons_total} (${rc.percent}%)`, rc.completed_at ? ' ✓' : ''),
+          h('dt', {}, t('tr_stopped_at')), h('dd', {}, stop ? lessonTitle.get(stop) || stop : '—'),
+          h('dt', {}, t('tr_scores')), h('dd', {}, scores.length ? scores.map((q) => `${t('kind_' + q.kind)} ${Math.round(q.best_score)}%`).join(', ') : '—')));
+    }),
+    p.status === 'invited' ? h('p', { class: 'badge invited' }, t('tr_invited')) : null,
+    p.user_id ? reissue(p) : null);
+  page(link('/pelatih', { class: 'back' }, '← ' + t('tr_title')), h('h1', {}, cohort.name),
+    h('p', {}, `${t('tr_code')}: `, h('b', { class: 'code' }, cohort.join_code)),
+    button('/pelatih/kelas/' + encodeURIComponent(id) + '/bantuan', t('tr_help'), 'secondary'),
+    button('/pelatih/kelas/' + encodeURIComponent(id) + '/sertifikat', t('tr_certificates'), 'secondary'),
+    h('h2', {}, t('tr_roster')),
+    h('ul', { class: 'cards roster' }, roster.map(card)));
 }
