@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/go-pdf/fpdf"
@@ -70,6 +71,7 @@ func renderPDF(c *Certificate, verifyURL string) ([]byte, error) {
 	pdf.Rect(13, 13, W-26, H-26, "D")
 
 	center := func(y float64, style string, size float64, color [3]int, text string, maxW float64) {
+		text = printable(text)
 		pdf.SetTextColor(color[0], color[1], color[2])
 		for pdf.SetFont("go", style, size); size > 8 && pdf.GetStringWidth(text) > maxW; {
 			size -= 0.5
@@ -137,6 +139,23 @@ func renderPDF(c *Certificate, verifyURL string) ([]byte, error) {
 		return nil, fmt.Errorf("certificates: render pdf %s: %w", c.Code, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// printable drops what the embedded fonts cannot draw beyond the Basic
+// Multilingual Plane (emoji in names and titles typed on phones): fpdf's
+// UTF-8 font tables end at U+FFFF and index past them. The stored snapshot,
+// the JSON and the verify page keep the text as written.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r > 0xFFFF }) {
+		return s
+	}
+	s = strings.Map(func(r rune) rune {
+		if r > 0xFFFF {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // drawQR draws the QR code as vector squares (sharp when printed, smaller

@@ -180,6 +180,31 @@ func TestPDFShowsRevocation(t *testing.T) {
 	checkPDFStructure(t, revoked)
 }
 
+// Names, titles and reasons typed on phones carry emoji; the embedded fonts
+// (and fpdf's UTF-8 tables) stop at U+FFFF, where an emoji used to make
+// the PDF a 500. The PDF prints the rest of the text.
+func TestPDFWithEmoji(t *testing.T) {
+	e := newEnv(t)
+	in := completion("u1")
+	in.LearnerName = "Ina 😀 Sei"
+	in.CourseTitle = lontar.T("Jualan Online 🛒", "Selling Online 🛒")
+	c := mustCertify(t, e, in)
+	r := e.Do(t, "GET", "/api/v1/certificates/"+c.Code+"/pdf", "", nil)
+	if r.Status != 200 {
+		t.Fatalf("pdf: %d %s", r.Status, r.Body)
+	}
+	checkPDFStructure(t, r.Body)
+	if _, err := e.svc.Revoke(t.Context(), &lontarAdmin, c.Code, RevokeInput{Reason: "Salah nama 🙏 maaf"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.Do(t, "GET", "/api/v1/certificates/"+c.Code+"/pdf", "", nil); r.Status != 200 {
+		t.Fatalf("revoked pdf: %d %s", r.Status, r.Body)
+	}
+	if v := e.Do(t, "GET", "/api/v1/certificates/"+c.Code, "", nil); !strings.Contains(string(v.Body), "Ina 😀 Sei") {
+		t.Errorf("the verify JSON should keep the name as written: %s", v.Body)
+	}
+}
+
 // BenchmarkRenderPDF measures printing one certificate, without the cache.
 func BenchmarkRenderPDF(b *testing.B) {
 	c := &Certificate{Code: "LNT-7KQ2-9XW4", UserID: "u1", CourseID: "jualan-online", LearnerName: "Maria Goreti Ndun",

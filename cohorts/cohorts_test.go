@@ -423,3 +423,40 @@ func TestCohortRightsBeforeBody(t *testing.T) {
 		}
 	}
 }
+
+// Seeded (platform) courses may be used by any institution's cohort (the
+// contract); the cohort is the trainer's institution's, which then issues
+// the certificates.
+func TestCohortOnSeededCourses(t *testing.T) {
+	f := newFixture(t)
+	seeded := f.MustCourse(t, "jualan-online", courses.SeedInstitution, "l1")
+	own := f.MustCourse(t, "hpp", "inst-a", "h1")
+	other := f.MustCourse(t, "konten", "inst-b", "k1")
+	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
+	_, admin := f.User(t, lontar.RoleAdmin, "")
+	for _, tt := range []struct {
+		name, token string
+		ids         []string
+		want        int
+		institution string
+	}{
+		{"another institution's trainer, seeded course", trainer, []string{seeded.ID}, http.StatusCreated, "inst-a"},
+		{"seeded and own course", trainer, []string{seeded.ID, own.ID}, http.StatusCreated, "inst-a"},
+		{"seeded and a third institution's course", trainer, []string{seeded.ID, other.ID}, http.StatusForbidden, ""},
+		{"admin, seeded and inst-b's course", admin, []string{other.ID, seeded.ID}, http.StatusCreated, "inst-b"},
+		{"admin, seeded only", admin, []string{seeded.ID}, http.StatusCreated, courses.SeedInstitution},
+	} {
+		r := f.Env.Do(t, http.MethodPost, "/api/v1/cohorts", tt.token, cohortBody(tt.ids, today(0), today(30)))
+		if r.Status != tt.want {
+			t.Errorf("%s: %d, want %d: %s", tt.name, r.Status, tt.want, r.Body)
+			continue
+		}
+		if tt.want == http.StatusCreated {
+			var c cohortJSON
+			r.JSON(t, &c)
+			if c.Institution != tt.institution {
+				t.Errorf("%s: institution %q, want %q", tt.name, c.Institution, tt.institution)
+			}
+		}
+	}
+}

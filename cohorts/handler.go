@@ -238,7 +238,10 @@ func (h *Handler) importParticipants(c *fiber.Ctx) error {
 	if h.participants == nil {
 		return errNoParticipants
 	}
-	results := h.cohorts.Import(c.UserContext(), cohort, rows, h.participants)
+	results, err := h.cohorts.Import(c.UserContext(), cohort, rows, h.participants)
+	if err != nil {
+		return err
+	}
 	lang := httpapi.Lang(c)
 	out := make([]importResultView, len(results))
 	counts := map[string]int{}

@@ -37,7 +37,12 @@ func importOrigin(c *Cohort) string { return "cohort:" + c.ID }
 // New accounts are enrolled in bulk (a handful of writes for the whole
 // file, not a handful per row). Every step can be repeated: importing the
 // same file again after a crash finishes what the first run left undone.
-func (s *Store) Import(ctx context.Context, c *Cohort, rows []participantRow, participants Participants) []ImportResult {
+func (s *Store) Import(ctx context.Context, c *Cohort, rows []participantRow, participants Participants) ([]ImportResult, error) {
+	// Like joining, and accepting an invitation: an ended class takes no
+	// one new (an invitation to it could never be accepted).
+	if c.ended(time.Now()) {
+		return nil, errImportEnded
+	}
 	results := make([]ImportResult, len(rows))
 	var people []lontar.Person
 	var pos []int // people[k] is rows[pos[k]]
@@ -55,7 +60,7 @@ func (s *Store) Import(ctx context.Context, c *Cohort, rows []participantRow, pa
 		}
 	}
 	if len(people) == 0 {
-		return results
+		return results, nil
 	}
 	accounts := participants.EnsureParticipants(ctx, people, importOrigin(c))
 	var enroll, invite []lontar.Person
@@ -98,7 +103,7 @@ func (s *Store) Import(ctx context.Context, c *Cohort, rows []participantRow, pa
 	if err := s.inviteMany(ctx, c, invite); err != nil {
 		fail(invitePos, err)
 	}
-	return results
+	return results, nil
 }
 
 // joinMany is Join for many people at once, as an import needs: their

@@ -305,3 +305,26 @@ func TestCohortNamesAreCleaned(t *testing.T) {
 		}
 	}
 }
+
+// An ended class cannot be joined, so importing into it is refused as a
+// whole: it used to answer "invited" for an invitation the person could
+// never see or accept, and to enroll new accounts in a class that was over.
+func TestImportIntoAnEndedCohortIsRefused(t *testing.T) {
+	f := newFixture(t)
+	course := f.MustCourse(t, "jualan", "inst-a", "l1")
+	_, trainer := f.User(t, lontar.RoleTrainer, "inst-a")
+	ended := mustCohort(t, f, trainer, cohortBody([]string{course.ID}, today(-40), today(-10)))
+	yuli, _ := f.Learner(t)
+	pYuli, _ := f.Users.Person(t.Context(), yuli)
+	csv := "name,phone,business_name,sector,region\n" +
+		"Yuli," + pYuli.Phone + ",Sei,kuliner," + kupang + "\n" +
+		"Orang Baru,081299887766,Tenun,tenun," + kupang + "\n"
+	r := f.Env.Do(t, http.MethodPost, "/api/v1/cohorts/"+ended.ID+"/participants/import", trainer, csv, "Content-Type: text/csv")
+	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "berakhir") {
+		t.Fatalf("import into an ended class: %d %s", r.Status, r.Body)
+	}
+	roster := f.Env.Do(t, http.MethodGet, "/api/v1/cohorts/"+ended.ID+"/roster", trainer, nil)
+	if roster.Status != 200 || strings.Contains(string(roster.Body), "Orang Baru") || strings.Contains(string(roster.Body), pYuli.Phone) {
+		t.Fatalf("roster after a refused import: %d %s", roster.Status, roster.Body)
+	}
+}

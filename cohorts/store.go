@@ -31,6 +31,9 @@ var (
 	errCohortEnded = lontar.NewError(lontar.EConflict,
 		"Kelas ini sudah berakhir, jadi tidak bisa bergabung lagi. Hubungi pelatih Anda.",
 		"This class has ended, so it can no longer be joined. Please contact your trainer.")
+	errImportEnded = lontar.NewError(lontar.EConflict,
+		"Kelas ini sudah berakhir, jadi peserta tidak bisa ditambahkan lagi.",
+		"This class has ended, so participants can no longer be added.")
 	errCohortNotFound   = lontar.NotFound("Kelas", "Class")
 	errJoinCodeNotFound = lontar.NewError(lontar.ENotFound,
 		"Kode kelas tidak ditemukan. Periksa kembali kodenya.", "No class has this code. Please check the code.")

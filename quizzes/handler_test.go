@@ -540,3 +540,43 @@ func TestReplayedCreateFinishesTheCourseIndex(t *testing.T) {
 		t.Fatalf("final quiz after the replay: %q %v %v", id, ok, err)
 	}
 }
+
+// A course has one final: the quiz whose pass completes it. A second final
+// used to take the first one's place silently, so a learner who passed the
+// quiz still listed as "final" got no certificate.
+func TestOneFinalPerCourse(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t)
+	second := strings.Replace(quizBody, `"hpp-quiz"`, `"hpp-final-2"`, 1)
+	r := e.Do(t, "POST", "/api/v1/quizzes", e.trainer, second, "Accept-Language: en")
+	if r.Status != 409 || !strings.Contains(string(r.Body), "hpp-quiz") {
+		t.Fatalf("second final: %d %s", r.Status, r.Body)
+	}
+	gift := "::Q1:: Benar? {T}\n"
+	if r := e.Do(t, "POST", "/api/v1/quizzes/import?format=gift&course_id=c1&kind=final", e.trainer, gift, "Content-Type: text/plain"); r.Status != 409 {
+		t.Fatalf("second final by GIFT import: %d %s", r.Status, r.Body)
+	}
+	// Turning another quiz of the course into the final is refused too...
+	practice := strings.Replace(second, `"kind":"final"`, `"kind":"practice"`, 1)
+	if r := e.Do(t, "POST", "/api/v1/quizzes", e.trainer, practice); r.Status != 201 {
+		t.Fatalf("practice quiz: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "PUT", "/api/v1/quizzes/hpp-final-2", e.trainer, second); r.Status != 409 {
+		t.Fatalf("practice made a second final: %d %s", r.Status, r.Body)
+	}
+	// ...while the final itself can be edited, and, once it is no longer
+	// the final, another quiz can become it.
+	if r := e.Do(t, "PUT", "/api/v1/quizzes/hpp-quiz", e.trainer, quizBody); r.Status != 200 {
+		t.Fatalf("editing the final: %d %s", r.Status, r.Body)
+	}
+	posttest := strings.Replace(quizBody, `"kind":"final"`, `"kind":"posttest"`, 1)
+	if r := e.Do(t, "PUT", "/api/v1/quizzes/hpp-quiz", e.trainer, posttest); r.Status != 200 {
+		t.Fatalf("final to posttest: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "PUT", "/api/v1/quizzes/hpp-final-2", e.trainer, second); r.Status != 200 {
+		t.Fatalf("new final: %d %s", r.Status, r.Body)
+	}
+	if id, ok, err := e.store.FinalQuizID(context.Background(), "c1"); err != nil || !ok || id != "hpp-final-2" {
+		t.Fatalf("final quiz: %q %v %v", id, ok, err)
+	}
+}

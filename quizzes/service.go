@@ -108,6 +108,9 @@ func (s *Service) Create(ctx context.Context, c *lontar.Caller, q *Quiz) (*Quiz,
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	if err := s.oneFinal(ctx, q); err != nil {
+		return nil, err
+	}
 	now := s.now().UTC()
 	q.Institution, q.CreatedBy, q.CreatedAt, q.UpdatedAt = inst, c.UserID, now, now
 	if err := s.store.Create(ctx, q); err != nil {
@@ -132,7 +135,27 @@ func (s *Service) Update(ctx context.Context, c *lontar.Caller, id string, q *Qu
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	if err := s.oneFinal(ctx, q); err != nil {
+		return nil, err
+	}
 	return q, s.store.Replace(ctx, q)
+}
+
+// oneFinal refuses a second final quiz in a course: the course index names
+// one final, the one whose pass completes the course, so another quiz
+// marked final would look like it counts while it does not.
+func (s *Service) oneFinal(ctx context.Context, q *Quiz) error {
+	if q.Kind != KindFinal {
+		return nil
+	}
+	final, ok, err := s.store.FinalQuizID(ctx, q.CourseID)
+	if err != nil || !ok || final == q.ID {
+		return err
+	}
+	return lontar.NewError(lontar.EConflict,
+		"Kursus ini sudah punya kuis akhir ("+final+"). Ubah kuis itu, atau jadikan tes akhir (posttest) dulu.",
+		"This course already has a final quiz ("+final+"). Edit that one, or make it a posttest first.").
+		WithField("kind", "Satu kursus hanya punya satu kuis akhir.", "A course has only one final quiz.")
 }
 
 // access says how the caller may see a quiz.

@@ -156,6 +156,9 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	}
 	documented := map[string]bool{}
 	for _, r := range apiRoutes {
+		if documented[r.Method+" "+r.Path] {
+			t.Errorf("the OpenAPI table lists %s %s twice", r.Method, r.Path)
+		}
 		documented[r.Method+" "+r.Path] = true
 	}
 	for _, r := range app.GetRoutes(true) {

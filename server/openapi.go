@@ -95,10 +95,6 @@ var apiRoutes = []route{
 	{"GET", "/verify/:code", "certificates", "Human verification page (HTML, no login): valid, revoked with date and reason, unknown, or mistyped", "", "", 200},
 	{"GET", "/verify", "certificates", "The verification page's form; ?code= redirects to /verify/{code}", "", "", 200},
 	{"POST", "/api/v1/signing-keys/rotate", "certificates", "Start signing with a new Ed25519 key; old keys stay published", "admin", "", 201},
-	{"GET", "/.well-known/jwks.json", "certificates", "The Ed25519 public keys (JWKS, with kid) that verify every credential ever issued, rotated keys included", "", "", 200},
-	{"GET", "/verify/:code", "certificates", "A small HTML page (no login, no scripts) saying valid, revoked (date, reason), mistyped or unknown, with the certificate's snapshot; the target of the PDF's QR code", "", "", 200},
-	{"GET", "/verify", "certificates", "The verify page's form; ?code= shows the page for a typed code", "", "", 200},
-
 	{"GET", "/api/v1/reports/summary", "reports", "Totals, breakdowns (region = kabupaten/kota, kecamatan, sector, gender, cohort, course) and the weekly series from maintained aggregates; ?course_id=&region=&sector=&cohort_id=&from=&to= (YYYY-MM-DD, WITA enrollment days); agency: only its scope (a region outside → 403); trainer: only their institution's cohorts", "agency, admin, trainer", "", 200},
 	{"GET", "/api/v1/reports/export.csv", "reports", "The summary as CSV (UTF-8, header row, one row per total/breakdown cell/week, suppression kept, formula-like cells neutralised with a leading ')", "agency, admin, trainer", "", 200},
 	{"GET", "/api/v1/reports/export.json", "reports", "The same rows as the CSV, as JSON for tools", "agency, admin, trainer", "", 200},
