@@ -220,8 +220,8 @@ func browserGrant(ctx context.Context, origin string) error {
 		WithOrigin(origin).Do(ctx)
 }
 
-// Each role lands on its own home page: an agency user, whose reports are
-// not in the app yet, gets a plain "not yet available", never a 404.
+// Each role lands on its own home page: an agency user on the reports
+// dashboard, never the learner's home or a 404.
 func TestBrowserRoleHomes(t *testing.T) {
 	ctx := browser(t)
 	s := startServer(t, map[string]string{
@@ -236,11 +236,11 @@ func TestBrowserRoleHomes(t *testing.T) {
 	must("agency signs in",
 		chromedp.Navigate(s.URL+"/masuk"),
 		loginUI("081300000003", "dinas-koperasi-ntt"),
-		chromedp.WaitVisible(`//h1[contains(., "belum tersedia")]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//h1[contains(., "Laporan")]`, chromedp.BySearch),
 		chromedp.Location(&where),
 		chromedp.Text(`.page h1`, &text, chromedp.ByQuery),
 	)
-	if !strings.HasSuffix(where, "/laporan") || strings.Contains(text, "tidak ditemukan") || text == "" {
+	if !strings.HasSuffix(where, "/laporan") || text != "Laporan" {
 		t.Fatalf("agency landed on %s: %q", where, text)
 	}
 	screenshot(t, ctx, "agency-home")

@@ -61,7 +61,7 @@ func TestBrowserAgencyDashboard(t *testing.T) {
 	if err == nil {
 		// The CSV as the officer's own session downloads it.
 		var token string
-		err = chromedp.Run(ctx, chromedp.Evaluate(`localStorage.getItem('lontar.access')`, &token))
+		err = chromedp.Run(ctx, chromedp.Evaluate(`JSON.parse(localStorage.getItem('lontar.accounts'))[localStorage.getItem('lontar.current')].access`, &token))
 		csvText = string(s.Do(t, "GET", "/api/v1/reports/export.csv", token, nil).Body)
 	}
 	screenshot(t, ctx, "agency-dashboard-phone")
