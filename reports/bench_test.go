@@ -91,7 +91,7 @@ func BenchmarkMaintain(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		if err := s.EnrollmentChanged(ctx, p.user, p.course); err != nil {
+		if err := s.Apply(ctx, p.user, p.course); err != nil {
 			b.Fatal(err)
 		}
 	}

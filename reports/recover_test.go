@@ -22,7 +22,7 @@ func TestInterruptedChangesAreFinishedOnceAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range people {
-		if err := s.EnrollmentChanged(ctx, p.user, p.course); err != nil {
+		if err := s.Apply(ctx, p.user, p.course); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -107,7 +107,7 @@ func TestWritesDuringARebuildAreKept(t *testing.T) {
 				done <- err
 				return
 			}
-			if err := s.EnrollmentChanged(ctx, p.user, p.course); err != nil {
+			if err := s.Apply(ctx, p.user, p.course); err != nil {
 				done <- err
 				return
 			}

@@ -33,6 +33,7 @@ type Certificates interface {
 //	report_facts    per enrollment, the Fact it last contributed
 //	report_pending  the journal of the one change being applied
 //	report_meta     _id "version": bumped by every change, for other instances
+//	report_dirty    enrollments changed and not yet applied (queue.go)
 //	xapi_*          the xAPI statement log (see xapi.go)
 //
 // A summary is computed from an in-memory copy of report_cells, kept in
@@ -42,6 +43,9 @@ type Store struct {
 	enrollments, attempts, quizIndex, quizzes, cohorts, courses *mongo.Collection
 	cells, facts, pending, meta                                 *mongo.Collection
 	xlog, xlogged, xdays                                        *mongo.Collection
+	dirty                                                       *mongo.Collection // changes not applied yet (queue.go)
+	dirtyIns                                                    *database.Inserter
+	q                                                           *queue
 
 	certs  Certificates
 	shared bool  // other instances may write the same cells (MongoDB)
@@ -87,6 +91,9 @@ func NewStore(db *mongo.Database, certs Certificates) *Store {
 		xlog:        db.Collection("xapi_statements"),
 		xlogged:     db.Collection("xapi_logged"),
 		xdays:       db.Collection("xapi_days"),
+		dirty:       db.Collection("report_dirty"),
+		dirtyIns:    database.NewInserter(db.Collection("report_dirty")),
+		q:           newQueue(),
 		certs:       certs,
 		shared:      !database.IsEmbedded(db),
 		batch:       1000,
@@ -103,7 +110,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("reports: list collections: %w", err)
 	}
-	for _, c := range []*mongo.Collection{s.cells, s.facts, s.pending, s.meta, s.xlog, s.xlogged, s.xdays} {
+	for _, c := range []*mongo.Collection{s.cells, s.facts, s.pending, s.meta, s.xlog, s.xlogged, s.xdays, s.dirty} {
 		if slices.Contains(names, c.Name()) {
 			continue
 		}
@@ -159,11 +166,11 @@ type pendingDoc struct {
 // process finishes it: younger, its own process is still applying it.
 const staleJournal = 30 * time.Second
 
-// EnrollmentChanged brings the aggregates up to date with the enrollment
-// of the user in the course. The enrollments and certificates features
-// call it after each write; it reads the enrollment as stored, so calling
-// it again, late, or for a replayed event is harmless.
-func (s *Store) EnrollmentChanged(ctx context.Context, userID, courseID string) error {
+// Apply brings the aggregates up to date with the enrollment of the user
+// in the course, at once (EnrollmentChanged does it in the background).
+// It reads the enrollment as stored, so applying again, late, or for a
+// replayed event is harmless.
+func (s *Store) Apply(ctx context.Context, userID, courseID string) error {
 	return s.maintain(ctx, userID+":"+courseID)
 }
 
@@ -481,6 +488,7 @@ func (s *Store) recoverOne(ctx context.Context, id string) error {
 // when another instance has changed the cells. The caller must call
 // release when done.
 func (s *Store) snapshot(ctx context.Context) (table, func(), error) {
+	s.q.wait(ctx, readWait)
 	s.tmu.RLock()
 	fresh := !s.stale && s.now().Sub(s.checked) < time.Second
 	s.tmu.RUnlock()

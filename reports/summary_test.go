@@ -148,13 +148,13 @@ func TestMaintainedEqualsRebuiltForTheSamePopulation(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range people {
-		if err := s.EnrollmentChanged(ctx, p.user, p.course); err != nil {
+		if err := s.Apply(ctx, p.user, p.course); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// A second pass changes nothing: maintenance is idempotent.
 	for _, p := range people[:50] {
-		if err := s.EnrollmentChanged(ctx, p.user, p.course); err != nil {
+		if err := s.Apply(ctx, p.user, p.course); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -306,6 +306,7 @@ const maxScanFactor = 5
 // stored, and the log number to continue after (0 at the end).
 func (x *XAPI) Page(ctx context.Context, c *lontar.Caller, q XAPIQuery) ([]Statement, int64, error) {
 	s := x.store
+	s.q.wait(ctx, readWait) // the statements of changes queued before this request
 	var m struct {
 		V int64 `bson:"v"`
 	}

@@ -344,11 +344,11 @@ func TestXAPIStatementsAreValidPagedScopedAndPseudonymous(t *testing.T) {
 			"quiz_id": "jualan-final", "score": 80.5, "passed": true, "client_time": at.Add(2 * time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.EnrollmentChanged(ctx, l.user, "jualan"); err != nil {
+		if err := s.Apply(ctx, l.user, "jualan"); err != nil {
 			t.Fatal(err)
 		}
 		// A replay logs nothing again.
-		if err := s.EnrollmentChanged(ctx, l.user, "jualan"); err != nil {
+		if err := s.Apply(ctx, l.user, "jualan"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -116,6 +116,11 @@ func buildApp(ctx context.Context, cfg Config, conn *database.Conn, logger *slog
 		}
 		logger.Info("reports rebuilt", "enrollments", res.Enrollments, "cells", res.Cells, "seconds", res.Seconds)
 	}
+	// Learners' changes reach the aggregates in the background, after
+	// their requests have answered (reports/queue.go).
+	if err := reportStore.Work(ctx, logger); err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
 	pseudonymKey, err := accounts.LoadOrCreateKey(filepath.Join(cfg.DataDir, "keys", "xapi-pseudonym.key"))
 	if err != nil {
 		return nil, err
