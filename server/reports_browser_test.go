@@ -122,7 +122,9 @@ func TestBrowserAgencyDashboard(t *testing.T) {
 	err = chromedp.Run(ctx,
 		chromedp.EmulateViewport(1280, 800),
 		chromedp.Click(`button.lang`, chromedp.ByQuery),
-		chromedp.WaitVisible(`[data-total=enrolled] .num`, chromedp.ByQuery),
+		// The page draws again in English: wait for that drawing, not for
+		// the Indonesian one still on screen.
+		chromedp.Poll(`document.documentElement.lang === 'en' && document.querySelector('h1')?.textContent === 'Reports' && !!document.querySelector('[data-total=enrolled] .num')`, nil),
 		chromedp.Text(`h1`, &title, chromedp.ByQuery),
 		chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflowLaptop),
 		chromedp.Evaluate(`document.querySelector('#f-sector').textContent`, &sectorsEN),
