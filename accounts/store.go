@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -245,7 +246,7 @@ func (s *Store) Update(ctx context.Context, id string, in UpdateMe) (*User, erro
 		set["name"] = strings.TrimSpace(*in.Name)
 	}
 	if in.Profile != nil {
-		set["profile"] = in.Profile.profile()
+		maps.Copy(set, profileSet(in.Profile))
 	}
 	var u User
 	err := s.users.FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$set": set},
@@ -257,6 +258,22 @@ func (s *Store) Update(ctx context.Context, id string, in UpdateMe) (*User, erro
 		return nil, fmt.Errorf("accounts: update %s: %w", id, err)
 	}
 	return &u, nil
+}
+
+// profileSet returns the profile fields a patch sends, to $set by dotted
+// path: the others keep their values.
+func profileSet(p *ProfilePatch) bson.M {
+	set := bson.M{}
+	for path, v := range map[string]*string{"business_name": p.BusinessName, "sector": p.Sector, "region": p.Region,
+		"gender": p.Gender, "nib": p.NIB} {
+		if v != nil {
+			set["profile."+path] = strings.TrimSpace(*v)
+		}
+	}
+	if p.BirthYear != nil {
+		set["profile.birth_year"] = *p.BirthYear
+	}
+	return set
 }
 
 // ErrBadCredentials is the one answer to a wrong phone or a wrong password.

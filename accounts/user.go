@@ -3,6 +3,7 @@ package accounts
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -140,10 +141,56 @@ type TokenInput struct {
 	RefreshToken string `json:"refresh_token" validate:"required"`
 }
 
-// UpdateMe is PATCH /me: only what is sent changes.
+// UpdateMe is PATCH /me: only what is sent changes, in the profile too.
 type UpdateMe struct {
 	Name    *string       `json:"name" validate:"omitempty,min=2,max=100" label:"Nama lengkap|Full name"`
-	Profile *ProfileInput `json:"profile"`
+	Profile *ProfilePatch `json:"profile"`
+}
+
+// ProfilePatch is the profile in PATCH /me: a field absent keeps its value;
+// an empty string (a birth year of 0) clears an optional field. The sector
+// and the region cannot be cleared: reports count every learner by them.
+type ProfilePatch struct {
+	BusinessName *string `json:"business_name" validate:"omitempty,max=120" label:"Nama usaha|Business name"`
+	Sector       *string `json:"sector" validate:"omitempty,oneof=kuliner tenun kerajinan fesyen jasa lainnya" label:"Jenis usaha|Business type"`
+	Region       *string `json:"region" label:"Wilayah|Region|choice"`
+	Gender       *string `json:"gender" label:"Jenis kelamin|Gender"` // "", f, m: see check
+	BirthYear    *int    `json:"birth_year" label:"Tahun lahir|Year of birth"`
+	NIB          *string `json:"nib" label:"NIB|NIB"` // "" or 13 digits: see check
+}
+
+var nibPattern = regexp.MustCompile(`^[0-9]{13}$`)
+
+// check applies the rules tags cannot say, as ProfileInput.check does.
+func (p *ProfilePatch) check(prefix string, fields map[string]lontar.Text) {
+	var in ProfileInput
+	if p.BusinessName != nil {
+		in.BusinessName = *p.BusinessName
+	}
+	if p.Region != nil {
+		in.Region = *p.Region
+	}
+	if p.BirthYear != nil {
+		in.BirthYear = *p.BirthYear
+	}
+	in.check(prefix, fields)
+	// Tags on a pointer would refuse an empty string that clears, or
+	// accept an empty sector or region: these rules are said here.
+	if p.Gender != nil && *p.Gender != "" && *p.Gender != "f" && *p.Gender != "m" {
+		fields[prefix+"gender"] = lontar.T("Pilih jenis kelamin dari daftar.", "Choose the gender from the list.")
+	}
+	if p.NIB != nil && *p.NIB != "" && !nibPattern.MatchString(*p.NIB) {
+		fields[prefix+"nib"] = lontar.T("NIB harus 13 angka.", "The NIB must be 13 digits.")
+	}
+	if p.Sector != nil && *p.Sector == "" {
+		fields[prefix+"sector"] = lontar.T("Pilih jenis usaha.", "Choose the business type.")
+	}
+	if p.Region != nil && *p.Region == "" {
+		fields[prefix+"region"] = lontar.T("Pilih wilayah.", "Choose the region.")
+	}
+	if p.BusinessName != nil {
+		*p.BusinessName = in.BusinessName // cleaned
+	}
 }
 
 // Validate checks the profile's region.

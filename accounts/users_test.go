@@ -116,7 +116,7 @@ func TestPatchMe(t *testing.T) {
 		"profile":{"business_name":"Dapur Yuli","sector":"kuliner","region":"5371030","birth_year":1990}}`)
 	var u userBody
 	r.JSON(t, &u)
-	want := lontar.Profile{BusinessName: "Dapur Yuli", Sector: "kuliner", Region: "5371030", BirthYear: 1990}
+	want := lontar.Profile{BusinessName: "Dapur Yuli", Sector: "kuliner", Region: "5371030", Gender: "f", BirthYear: 1990} // gender kept from registration
 	if r.Status != 200 || u.ID != s.User.ID || u.Name != "Yuli Ndun" || u.Role != "learner" || u.Phone != "+6281234567890" ||
 		u.Institution != "" || u.Profile != want {
 		t.Fatalf("patch: %d %s", r.Status, r.Body)
@@ -132,7 +132,11 @@ func TestPatchMe(t *testing.T) {
 	}{
 		{"unknown region", `{"profile":{"sector":"kuliner","region":"0000"}}`, 422, "profile.region"},
 		{"blank name", `{"name":"   "}`, 422, "name"},
-		{"profile without sector", `{"profile":{"region":"5371030"}}`, 422, "profile.sector"},
+		{"sector cleared", `{"profile":{"sector":""}}`, 422, "profile.sector"},
+		{"region cleared", `{"profile":{"region":""}}`, 422, "profile.region"},
+		{"unknown gender", `{"profile":{"gender":"x"}}`, 422, "profile.gender"},
+		{"short nib", `{"profile":{"nib":"12"}}`, 422, "profile.nib"},
+		{"nib with letters", `{"profile":{"nib":"12345678901ab"}}`, 422, "profile.nib"},
 		{"malformed", `{"name":`, 400, ""},
 	} {
 		r := patch(tt.body)
@@ -147,6 +151,27 @@ func TestPatchMe(t *testing.T) {
 	me.JSON(t, &u)
 	if u.Name != "Yuliana" || u.Profile != want || u.Role != "learner" || u.Phone != "+6281234567890" {
 		t.Fatalf("me after the patches: %s", me.Body)
+	}
+	// A partial profile changes only the fields sent: the rest keep their
+	// values; an empty string clears an optional field.
+	if r := patch(`{"profile":{"gender":"f","nib":"1234567890123"}}`); r.Status != 200 {
+		t.Fatalf("gender and nib: %d %s", r.Status, r.Body)
+	}
+	r = patch(`{"profile":{"sector":"tenun","region":"5371"}}`)
+	r.JSON(t, &u)
+	want = lontar.Profile{BusinessName: "Dapur Yuli", Sector: "tenun", Region: "5371", Gender: "f", BirthYear: 1990, NIB: "1234567890123"}
+	if r.Status != 200 || u.Profile != want {
+		t.Fatalf("sector and region only: %d %s", r.Status, r.Body)
+	}
+	r = patch(`{"profile":{"business_name":"","gender":"","nib":"","birth_year":0}}`)
+	u = userBody{}
+	r.JSON(t, &u)
+	want = lontar.Profile{Sector: "tenun", Region: "5371"}
+	if r.Status != 200 || u.Profile != want {
+		t.Fatalf("optional fields cleared: %d %s", r.Status, r.Body)
+	}
+	if got := e.stored(t, s.User.ID); got.Name != "Yuliana" {
+		t.Fatalf("stored after the patches: %+v", got)
 	}
 	if st := e.stored(t, s.User.ID); st.Role != "learner" || st.Phone != "+6281234567890" {
 		t.Fatalf("stored: %+v", st)

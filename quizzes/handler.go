@@ -124,13 +124,15 @@ type resultResponse struct {
 	Awarded         float64 `json:"awarded"`
 	Feedback        string  `json:"feedback,omitempty"`
 	GeneralFeedback string  `json:"general_feedback,omitempty"`
-	// CorrectAnswer says the right answer in words, once the learner can
-	// no longer use it to pass: see revealAnswers.
+	// CorrectAnswer says the right answer in words. It, Feedback and
+	// GeneralFeedback are left out of a graded test until the learner can
+	// no longer use them to pass: see Service.Review.
 	CorrectAnswer string `json:"correct_answer,omitempty"`
 }
 
-// attemptView is an attempt as its learner reads it; with reveal, each
-// result also says the right answer in words.
+// attemptView is an attempt as its learner reads it: score and verdicts
+// always; with reveal, each result also says the right answer in words
+// and carries the trainer's feedback.
 func attemptView(a *Attempt, q *Quiz, reveal bool, lang lontar.Lang) attemptResponse {
 	out := attemptResponse{AttemptID: a.ID, QuizID: a.QuizID, Number: a.Number, Score: a.Score, Passed: a.Passed,
 		SubmittedAt: a.SubmittedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), Results: []resultResponse{}}
@@ -140,9 +142,12 @@ func attemptView(a *Attempt, q *Quiz, reveal bool, lang lontar.Lang) attemptResp
 	}
 	for _, r := range a.Results {
 		rr := resultResponse{QuestionID: r.QuestionID, Answered: r.Answered, Correct: r.Correct,
-			Fraction: r.Fraction, Points: r.Points, Awarded: r.Awarded, Feedback: r.Feedback.In(lang), GeneralFeedback: r.General.In(lang)}
-		if qu := questions[r.QuestionID]; reveal && qu != nil {
-			rr.CorrectAnswer = qu.AnswerInWords(lang)
+			Fraction: r.Fraction, Points: r.Points, Awarded: r.Awarded}
+		if reveal {
+			rr.Feedback, rr.GeneralFeedback = r.Feedback.In(lang), r.General.In(lang)
+			if qu := questions[r.QuestionID]; qu != nil {
+				rr.CorrectAnswer = qu.AnswerInWords(lang)
+			}
 		}
 		out.Results = append(out.Results, rr)
 	}

@@ -201,10 +201,6 @@ func TestAttemptGradedAndLimited(t *testing.T) {
 		}
 	}
 	r.JSON(t, &got)
-	// The final has an attempt left: its right answers stay hidden.
-	if strings.Contains(string(r.Body), "correct_answer") {
-		t.Fatalf("right answers shown with an attempt left: %s", r.Body)
-	}
 	// 1 + 2 + 1 + 0 + 0.5 = 4.5 of 6 = 75%.
 	if r.Status != 201 || got.Score != 75 || !got.Passed || got.AttemptsUsed != 1 {
 		t.Fatalf("%d %s", r.Status, r.Body)
@@ -221,7 +217,7 @@ func TestAttemptGradedAndLimited(t *testing.T) {
 	if r.Status != 201 {
 		t.Fatalf("second attempt: %d %s", r.Status, r.Body)
 	}
-	// The last attempt used: now the right answers are said in words.
+	// Passed: the right answers are said in words.
 	r.JSON(t, &got)
 	want := map[string]string{"q1": "Harga pokok produksi", "q2": "27.500", "q3": "SECRET_SHORT", "q4": "Benar", "q5": "A; B"}
 	for _, res := range got.Results {
@@ -235,6 +231,57 @@ func TestAttemptGradedAndLimited(t *testing.T) {
 	if r := e.Do(t, "POST", "/api/v1/quizzes/hpp-quiz/attempts", e.outside, answers); r.Status != 403 {
 		t.Fatalf("not enrolled: %d", r.Status)
 	}
+}
+
+// TestGradedTestHidesAnswersUntilPassedOrSpent: a posttest or final keeps
+// the right answers, the choices' feedback and the worked answers out of
+// every attempt its learner reads until they pass or use the last attempt;
+// an unlimited test until they pass. Practice shows them at once.
+func TestGradedTestHidesAnswersUntilPassedOrSpent(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreate(t) // final, 2 attempts
+	unlimited := strings.Replace(strings.Replace(quizBody, `"hpp-quiz"`, `"hpp-post"`, 1), `"final"`, `"posttest"`, 1)
+	unlimited = strings.Replace(unlimited, `"max_attempts":2`, `"max_attempts":0`, 1)
+	practice := strings.Replace(strings.Replace(unlimited, `"hpp-post"`, `"hpp-practice"`, 1), `"posttest"`, `"practice"`, 1)
+	for _, body := range []string{unlimited, practice} {
+		if r := e.Do(t, "POST", "/api/v1/quizzes", e.trainer, body); r.Status != 201 {
+			t.Fatalf("create: %d %s", r.Status, r.Body)
+		}
+	}
+	const fail = `{"answers":{"q1":"b","q2":1,"q3":"x","q4":true,"q5":["c"]}}`
+	const pass = `{"answers":{"q1":"a","q2":27500,"q3":"SECRET_SHORT","q4":true,"q5":["a","b"]}}`
+	secrets := []string{`"correct_answer"`, `"feedback"`, `"general_feedback"`, "SECRET_GENERAL", "Harga jual = HPP", "27.500"}
+	// check sends an attempt and reads it back (POST) and the list of all
+	// attempts (GET): it wants the secrets in both, or in neither; and the
+	// verdicts and scores always.
+	check := func(step, quiz, answers string, shown bool) {
+		t.Helper()
+		post := e.Do(t, "POST", "/api/v1/quizzes/"+quiz+"/attempts", e.learner, answers)
+		if post.Status != 201 {
+			t.Fatalf("%s: %d %s", step, post.Status, post.Body)
+		}
+		get := e.Do(t, "GET", "/api/v1/quizzes/"+quiz+"/attempts", e.learner, nil)
+		for _, s := range secrets {
+			if strings.Contains(string(get.Body), s) != shown {
+				t.Errorf("%s: GET shows %s: %v, want %v: %s", step, s, !shown, shown, get.Body)
+			}
+		}
+		for _, s := range secrets[:3] {
+			if strings.Contains(string(post.Body), s) != shown {
+				t.Errorf("%s: POST shows %s: %v, want %v: %s", step, s, !shown, shown, post.Body)
+			}
+		}
+		if !strings.Contains(string(get.Body), `"correct":true`) || !strings.Contains(string(get.Body), `"correct":false`) ||
+			!strings.Contains(string(post.Body), `"correct":`) || !strings.Contains(string(post.Body), `"score":`) {
+			t.Errorf("%s: verdicts lost: %s %s", step, post.Body, get.Body)
+		}
+	}
+	check("final, failed, 1 attempt left", "hpp-quiz", fail, false)
+	check("final, failed, none left", "hpp-quiz", fail, true)
+	check("unlimited posttest, failed", "hpp-post", fail, false)
+	check("unlimited posttest, failed again", "hpp-post", fail, false)
+	check("unlimited posttest, passed", "hpp-post", pass, true)
+	check("practice, failed", "hpp-practice", fail, true)
 }
 
 func TestConcurrentAttemptsRespectTheLimit(t *testing.T) {

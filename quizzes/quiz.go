@@ -27,6 +27,10 @@ const (
 // Kinds lists the quiz kinds.
 var Kinds = []string{KindPractice, KindPretest, KindPosttest, KindFinal}
 
+// Graded reports whether the quiz is a graded test (posttest or final),
+// whose answers and feedback stay hidden while they could help a retry.
+func (qz *Quiz) Graded() bool { return qz.Kind == KindPosttest || qz.Kind == KindFinal }
+
 // Question types.
 const (
 	TypeSingle      = "single"

@@ -56,10 +56,13 @@ func (s *Service) Allowance(ctx context.Context, c *lontar.Caller, quizID string
 }
 
 // Review is what a learner may see of their graded attempts: the quiz,
-// the attempts used, and whether the right answers may be shown. They
-// are shown always for practice and the pretest (they teach), and for a
-// graded test once no attempt is left, so they cannot carry a learner
-// through the next attempt; the quiz's authors always see them.
+// the attempts used, and whether the right answers, the choices' feedback
+// and the general feedback (worked answers) may be shown. Practice and the
+// pretest show them always (they teach). A graded test (posttest, final)
+// shows them only once the learner has passed it or has no attempt left,
+// so they cannot carry a learner through the next attempt; an unlimited
+// test therefore shows them only after a pass. The quiz's authors always
+// see them.
 func (s *Service) Review(ctx context.Context, c *lontar.Caller, quizID string) (q *Quiz, used int, reveal bool, err error) {
 	if q, err = s.store.Get(ctx, quizID); err != nil {
 		return nil, 0, false, err
@@ -67,9 +70,26 @@ func (s *Service) Review(ctx context.Context, c *lontar.Caller, quizID string) (
 	if used, err = s.store.AttemptsUsed(ctx, c.UserID, quizID); err != nil {
 		return nil, 0, false, err
 	}
-	reveal = q.Kind == KindPractice || q.Kind == KindPretest || q.MaxAttempts == 0 || used >= q.MaxAttempts ||
-		!c.Is(lontar.RoleLearner)
-	return q, used, reveal, nil
+	if !q.Graded() || q.MaxAttempts > 0 && used >= q.MaxAttempts {
+		return q, used, true, nil
+	}
+	acc, err := s.access(ctx, c, q)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	if acc == asAuthor {
+		return q, used, true, nil
+	}
+	attempts, err := s.store.Attempts(ctx, c.UserID, q.ID)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	for _, a := range attempts {
+		if a.Passed {
+			return q, used, true, nil
+		}
+	}
+	return q, used, false, nil
 }
 
 // canAuthor checks that the caller may author quizzes of the course.

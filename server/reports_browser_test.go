@@ -35,7 +35,7 @@ func TestBrowserAgencyDashboard(t *testing.T) {
 		}
 	}
 
-	var enrolled, regionsText, kecText, csvText, title string
+	var enrolled, regionsText, kecText, csvText, title, sectorsEN string
 	var options []string
 	var overflowPhone, overflowLaptop bool
 	err := chromedp.Run(ctx,
@@ -57,6 +57,15 @@ func TestBrowserAgencyDashboard(t *testing.T) {
 	}
 	if err == nil {
 		err = chromedp.Run(ctx, chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflowPhone))
+	}
+	// Its words come from the dictionary's reports section: no key shows.
+	var pageText, sectorsID string
+	if err == nil {
+		err = chromedp.Run(ctx, chromedp.Evaluate(`document.body.innerText`, &pageText),
+			chromedp.Evaluate(`[...document.querySelectorAll('#f-sector option')].map(o => o.textContent).join(',')`, &sectorsID))
+	}
+	if err == nil && (strings.Contains(pageText, "rp_") || !strings.Contains(pageText, "Terdaftar") || !strings.Contains(sectorsID, "Tenun")) {
+		t.Errorf("dashboard words: sectors %q, page %q", sectorsID, pageText)
 	}
 	if err == nil {
 		// The CSV as the officer's own session downloads it.
@@ -118,13 +127,14 @@ func TestBrowserAgencyDashboard(t *testing.T) {
 		chromedp.Poll(`document.documentElement.lang === 'en' && document.querySelector('h1')?.textContent === 'Reports' && !!document.querySelector('[data-total=enrolled] .num')`, nil),
 		chromedp.Text(`h1`, &title, chromedp.ByQuery),
 		chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflowLaptop),
+		chromedp.Evaluate(`document.querySelector('#f-sector').textContent`, &sectorsEN),
 	)
 	screenshot(t, ctx, "agency-dashboard-laptop-en")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if title != "Reports" || overflowLaptop {
-		t.Errorf("English title %q, sideways scroll %v", title, overflowLaptop)
+	if title != "Reports" || overflowLaptop || !strings.Contains(sectorsEN, "Weaving") {
+		t.Errorf("English title %q, sectors %q, sideways scroll %v", title, sectorsEN, overflowLaptop)
 	}
 }
 

@@ -124,12 +124,16 @@ export async function quizView(id) {
     // A passed final may complete the course: its certificate is announced.
     if (res.passed) import('/certificate.js').then((m) => m.announce()).catch(() => {});
     const byId = new Map(quiz.questions.map((q) => [q.id, q]));
+    const results = res.results || [];
+    const withheld = results.some((r) => !r.correct) && !results.some((r) => r.correct_answer);
     out.replaceChildren(
       h('h2', { class: 'score' }, t('your_score', { n: Math.round(res.score) }),
         pretest ? '' : ` — ${res.passed ? t('passed') : t('not_passed')}`),
       pretest ? h('p', {}, t('pretest_note')) : null,
+      // A graded test keeps its answers back while they could help a retry.
+      withheld ? h('p', {}, t('answers_later')) : null,
       button(back, t('keep_learning')),
-      h('ol', { class: 'answers' }, (res.results || []).map((r) => {
+      h('ol', { class: 'answers' }, results.map((r) => {
         const q = byId.get(r.question_id);
         if (!q) return null;
         return h('li', { class: 'card ' + (r.correct ? 'right' : 'wrong') },

@@ -1,45 +1,13 @@
 // The agency dashboard: totals, a bar chart per breakdown and the weekly
 // series, drawn as SVG by the small functions below, with filters kept in
 // the address and a CSV download. Loaded only for agency and admin users.
-import { lang } from '/i18n.js';
+import '/words-reports.js';
+import { t, lang } from '/i18n.js';
 import { api, session, APIError } from '/api.js';
 import * as ui from '/ui.js';
 
-const words = {
-  id: {
-    title: 'Laporan', filters: 'Saring', apply: 'Tampilkan', reset: 'Semua', course: 'Kursus', region: 'Wilayah',
-    sector: 'Sektor', from: 'Dari tanggal', to: 'Sampai tanggal', all: 'Semua', csv: 'Unduh CSV',
-    enrolled: 'Terdaftar', active_7d: 'Aktif 7 hari', completed: 'Selesai', completion_rate: 'Tingkat selesai',
-    certificates: 'Sertifikat sah', avg_score: 'Nilai akhir rata-rata', pre_post_gain: 'Peningkatan belajar',
-    based_on: 'dari', learners: 'peserta', weekly: 'Per minggu: pendaftaran dan kelulusan',
-    b_region: 'Kabupaten/kota', b_kecamatan: 'Kecamatan', b_sector: 'Sektor', b_gender: 'Jenis kelamin',
-    b_cohort: 'Kelas', b_course: 'Kursus', suppressed: '< 5 peserta (disembunyikan)', none: 'Belum ada data untuk saringan ini.',
-    definitions: 'Definisi', as_of: 'Per tanggal', legend_enrolled: 'terdaftar', legend_completed: 'selesai',
-    loading: 'Memuat…', forbidden: 'Wilayah ini di luar cakupan Anda.', csv_failed: 'CSV gagal diunduh. Coba lagi.',
-    help_title: 'Siapa perlu bantuan', nobody: 'Semua peserta berjalan baik.', last_active: 'Terakhir aktif',
-    never: 'belum pernah', message: 'Kirim WhatsApp', hard: 'Soal yang perlu diulang', first_try: 'benar pada percobaan pertama',
-    wrong_pick: 'Jawaban salah terbanyak', times: 'kali', no_attempts: 'Belum ada yang mengerjakan.', back: 'Daftar peserta',
-  },
-  en: {
-    title: 'Reports', filters: 'Filter', apply: 'Show', reset: 'All', course: 'Course', region: 'Region',
-    sector: 'Sector', from: 'From', to: 'To', all: 'All', csv: 'Download CSV',
-    enrolled: 'Enrolled', active_7d: 'Active 7 days', completed: 'Completed', completion_rate: 'Completion rate',
-    certificates: 'Valid certificates', avg_score: 'Average final score', pre_post_gain: 'Learning gain',
-    based_on: 'of', learners: 'learners', weekly: 'Weekly: enrollments and completions',
-    b_region: 'Kabupaten/kota', b_kecamatan: 'Kecamatan', b_sector: 'Sector', b_gender: 'Gender',
-    b_cohort: 'Cohort', b_course: 'Course', suppressed: '< 5 learners (suppressed)', none: 'No data for this filter yet.',
-    definitions: 'Definitions', as_of: 'As of', legend_enrolled: 'enrolled', legend_completed: 'completed',
-    loading: 'Loading…', forbidden: 'This region is outside your scope.', csv_failed: 'The CSV could not be downloaded. Try again.',
-    help_title: 'Who needs help', nobody: 'Everyone is on track.', last_active: 'Last active',
-    never: 'never', message: 'Send WhatsApp', hard: 'Questions to teach again', first_try: 'right on the first attempt',
-    wrong_pick: 'Most chosen wrong answer', times: 'times', no_attempts: 'Nobody has taken it yet.', back: 'Participants',
-  },
-};
-const w = (k) => words[lang()][k] ?? k;
-const SECTORS = {
-  id: { kuliner: 'Kuliner', tenun: 'Tenun', kerajinan: 'Kerajinan', fesyen: 'Fesyen', jasa: 'Jasa', lainnya: 'Lainnya' },
-  en: { kuliner: 'Food', tenun: 'Weaving', kerajinan: 'Crafts', fesyen: 'Fashion', jasa: 'Services', lainnya: 'Other' },
-};
+const w = (k) => t('rp_' + k);
+const SECTORS = ['kuliner', 'tenun', 'kerajinan', 'fesyen', 'jasa', 'lainnya'];
 const FILTERS = ['course_id', 'region', 'sector', 'cohort_id', 'from', 'to'];
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -169,7 +137,7 @@ export async function reportsView({ h, page } = ui) {
   const form = h('form', { class: 'card filters', 'aria-label': w('filters') },
     h('label', {}, w('course'), select('course_id', courses.map((c) => [c.id, c.title]))),
     h('label', {}, w('region'), select('region', regionOpts)),
-    h('label', {}, w('sector'), select('sector', Object.entries(SECTORS[lang()]))),
+    h('label', {}, w('sector'), select('sector', SECTORS.map((k) => [k, w('sector_' + k)]))),
     h('label', {}, w('b_cohort'), select('cohort_id', (summary.breakdowns.cohort || []).map((r) => [r.key, r.label]))),
     h('label', {}, w('from'), h('input', { type: 'date', name: 'from', value: params.get('from') || '' })),
     h('label', {}, w('to'), h('input', { type: 'date', name: 'to', value: params.get('to') || '' })),
@@ -221,7 +189,7 @@ export async function cohortHelpView(id, { h, page, link } = ui) {
   ensureStyles();
   page(h('p', {}, w('loading')));
   const v = await api.get('/reports/cohorts/' + encodeURIComponent(id) + '?lang=' + lang());
-  const when = (t) => (t ? new Date(t).toLocaleDateString(lang() === 'en' ? 'en-GB' : 'id-ID') : w('never'));
+  const when = (at) => (at ? new Date(at).toLocaleDateString(lang() === 'en' ? 'en-GB' : 'id-ID') : w('never'));
   const people = v.needs_help.length ? h('ul', { class: 'list plain help' }, v.needs_help.map((p) => h('li', { class: 'card helpee' },
     h('strong', {}, p.name || p.user_id), h('span', {}, ` · ${p.course_title} · ${p.percent}%`),
     h('ul', {}, p.reasons.map((r) => h('li', { 'data-reason': r.code }, r.text))),
