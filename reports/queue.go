@@ -43,36 +43,46 @@ const (
 )
 
 // queue is the set of enrollments waiting to be applied, each once
-// however often it changed, in the order they first changed.
+// however often it changed, in the order they first changed. Every change
+// gets a number, so a reader can wait for the changes made before it
+// without waiting for the ones that keep arriving after.
 type queue struct {
 	mu    sync.Mutex
-	state map[string]uint8
+	state map[string]*entry
 	order []string
+	seq   uint64        // the number of the latest change
 	wake  chan struct{} // a worker may have work
-	idle  chan struct{} // closed while nothing is queued or running
+	ran   chan struct{} // closed and replaced whenever a run ends
+}
+
+type entry struct {
+	st    uint8
+	seq   uint64 // the oldest change not yet applied
+	again uint64 // with runAgain: the change that came during the run
 }
 
 func newQueue() *queue {
-	idle := make(chan struct{})
-	close(idle)
-	return &queue{state: map[string]uint8{}, wake: make(chan struct{}, 1), idle: idle}
+	return &queue{state: map[string]*entry{}, wake: make(chan struct{}, 1), ran: make(chan struct{})}
 }
 
 func (q *queue) push(id string) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	switch q.state[id] {
-	case queued, runAgain:
-		return
-	case running:
-		q.state[id] = runAgain
-		return
+	e := q.state[id]
+	switch {
+	case e == nil:
+		q.seq++
+		q.state[id] = &entry{st: queued, seq: q.seq}
+		q.order = append(q.order, id)
+		q.signal()
+	case e.st == running:
+		q.seq++
+		e.st, e.again = runAgain, q.seq
 	}
-	if len(q.state) == 0 {
-		q.idle = make(chan struct{})
-	}
-	q.state[id] = queued
-	q.order = append(q.order, id)
+}
+
+// signal wakes a worker; the caller holds q.mu.
+func (q *queue) signal() {
 	select {
 	case q.wake <- struct{}{}:
 	default:
@@ -88,7 +98,7 @@ func (q *queue) next() (string, bool) {
 	}
 	id := q.order[0]
 	q.order = q.order[1:]
-	q.state[id] = running
+	q.state[id].st = running
 	return id, true
 }
 
@@ -97,33 +107,59 @@ func (q *queue) next() (string, bool) {
 func (q *queue) done(id string) (again bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.state[id] == runAgain {
-		q.state[id] = queued
+	close(q.ran)
+	q.ran = make(chan struct{})
+	e := q.state[id]
+	if e.st == runAgain {
+		e.st, e.seq = queued, e.again
 		q.order = append(q.order, id)
-		select {
-		case q.wake <- struct{}{}:
-		default:
-		}
+		q.signal()
 		return true
 	}
 	delete(q.state, id)
-	if len(q.state) == 0 {
-		close(q.idle)
-	}
 	return false
 }
 
-// wait returns once nothing is queued or running, or after at most limit.
+// wait returns once every change numbered up to now has been applied (or
+// its run failed), or after at most limit.
 func (q *queue) wait(ctx context.Context, limit time.Duration) {
+	q.waitFor(ctx, q.mark(), limit)
+}
+
+// mark is the number of the latest change.
+func (q *queue) mark() uint64 {
 	q.mu.Lock()
-	idle := q.idle
-	q.mu.Unlock()
+	defer q.mu.Unlock()
+	return q.seq
+}
+
+// waitFor returns once every change numbered up to upTo has been applied
+// (or its run failed), or after at most limit.
+func (q *queue) waitFor(ctx context.Context, upTo uint64, limit time.Duration) {
 	t := time.NewTimer(limit)
 	defer t.Stop()
-	select {
-	case <-idle:
-	case <-t.C:
-	case <-ctx.Done():
+	q.mu.Lock()
+	for {
+		pending := false
+		for _, e := range q.state {
+			if e.seq <= upTo {
+				pending = true
+				break
+			}
+		}
+		ran := q.ran
+		q.mu.Unlock()
+		if !pending {
+			return
+		}
+		select {
+		case <-ran:
+		case <-t.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+		q.mu.Lock()
 	}
 }
 

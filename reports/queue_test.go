@@ -111,3 +111,44 @@ func TestRecordedChangesAreAppliedInTheBackground(t *testing.T) {
 		t.Fatalf("changes applied in the background differ from a rebuild:\n%s", d)
 	}
 }
+
+// A reader waits for the changes made before it, not for those that keep
+// arriving after it (a workshop never leaves the queue empty).
+func TestReadersWaitOnlyForEarlierChanges(t *testing.T) {
+	q := newQueue()
+	q.push("a")
+	q.push("b")
+	returned := make(chan struct{})
+	upTo := q.mark() // the reader arrives
+	go func() {
+		q.waitFor(context.Background(), upTo, time.Minute)
+		close(returned)
+	}()
+	q.push("c") // after the reader: not waited for
+	for _, want := range []string{"a", "b"} {
+		select {
+		case <-returned:
+			t.Fatalf("the reader returned before %s was applied", want)
+		default:
+		}
+		id, ok := q.next()
+		if !ok || id != want {
+			t.Fatalf("next: %q %v, want %q", id, ok, want)
+		}
+		if id == "b" {
+			q.push("b") // changed again during its run: a later change
+		}
+		q.done(id)
+	}
+	select {
+	case <-returned:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the reader still waits, for changes made after it")
+	}
+	if id, _ := q.next(); id != "c" {
+		t.Fatalf("next: %q, want c", id)
+	}
+	if id, _ := q.next(); id != "b" {
+		t.Fatalf("next: %q, want b again", id)
+	}
+}
