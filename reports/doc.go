@@ -6,8 +6,9 @@
 // builds the trainer's view of a cohort.
 //
 // The enrollments feature tells the Store after every stored change of an
-// enrollment (enrollments.Observer); the Store re-reads it and applies the
-// difference from what it last contributed. Rebuild recomputes everything
+// enrollment (enrollments.Observer); the Store records the change and its
+// workers re-read the enrollment and apply the difference from what it
+// last contributed, after the learner's request has answered (queue.go). Rebuild recomputes everything
 // from the stored enrollments. The package reads, and never writes, the
 // documents of enrollments, quizzes, cohorts and courses.
 package reports
