@@ -122,12 +122,13 @@ func TestValidationPaths(t *testing.T) {
 	lessons[1].(map[string]any)["est_minutes"] = 0
 	b["topic"] = "politik"
 	b["title"] = map[string]string{"en": "only English"}
+	mods[0].(map[string]any)["title"] = map[string]string{"id": "\u200b\u200b", "en": "Right\u202eto left"}
 	r := e.Do(t, "POST", "/api/v1/courses", e.trainer, b, "Accept-Language: en")
 	var got struct {
 		Error struct{ Fields map[string]string } `json:"error"`
 	}
 	r.JSON(t, &got)
-	for _, f := range []string{"topic", "title.id", "modules.0.lessons.0.body.id", "modules.0.lessons.1.id", "modules.0.lessons.1.est_minutes"} {
+	for _, f := range []string{"topic", "title.id", "modules.0.title.id", "modules.0.title.en", "modules.0.lessons.0.body.id", "modules.0.lessons.1.id", "modules.0.lessons.1.est_minutes"} {
 		if got.Error.Fields[f] == "" {
 			t.Errorf("no message for %s: %s", f, r.Body)
 		}

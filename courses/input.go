@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"lontar"
 )
@@ -52,6 +53,17 @@ func (in *CourseInput) Validate() error {
 		}
 		if len(t.EN) > max {
 			f[path+".en"] = lontar.T(fmt.Sprintf("Maksimal %d byte.", max), fmt.Sprintf("At most %d bytes.", max))
+		}
+		// A title is one line a learner reads in a list: a line break, a
+		// tab or an invisible character (zero-width, a direction
+		// override) would let it look empty or read backwards.
+		if strings.HasSuffix(path, "title") {
+			for lang, v := range map[string]string{"id": t.ID, "en": t.EN} {
+				if f[path+"."+lang] == (lontar.Text{}) && strings.ContainsFunc(v, invisible) {
+					f[path+"."+lang] = lontar.T("Judul tidak boleh berisi baris baru, tab atau karakter tak terlihat.",
+						"A title cannot contain line breaks, tabs or invisible characters.")
+				}
+			}
 		}
 	}
 	checkID := func(path, id string) {
@@ -125,4 +137,10 @@ func (in *CourseInput) apply(c *Course) {
 		}
 		c.Modules[i] = mod
 	}
+}
+
+// invisible reports a control or format character, or a line or paragraph
+// separator.
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp)
 }
