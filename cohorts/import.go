@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -49,7 +50,9 @@ func (s *Store) Import(ctx context.Context, c *Cohort, rows []participantRow, pa
 	for i, row := range rows {
 		r := ImportResult{Row: row.Row, Phone: row.Person.Phone, Name: row.Person.Name}
 		if r.Phone == "" {
-			r.Phone = row.RawPhone
+			// What the file said, so the trainer can find the row; a
+			// cell far longer than any phone number is not sent back whole.
+			r.Phone = clip(row.RawPhone, 40)
 		}
 		if len(row.Problems) > 0 {
 			r.Status, r.Error = ImportError, joinTexts(row.Problems)
@@ -173,4 +176,12 @@ func (s *Store) upsertMember(ctx context.Context, c *Cohort, p lontar.Person, so
 		return fmt.Errorf("cohorts: add member %s:%s: %w", c.ID, p.UserID, err)
 	}
 	return nil
+}
+
+// clip shortens s to at most n runes, marking the cut with "…".
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }

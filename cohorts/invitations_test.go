@@ -161,8 +161,13 @@ func TestImportUnclosedQuoteReportsItsRow(t *testing.T) {
 		"Maria,081255550001,Tenun,tenun," + kupang + "\n" +
 		"\"Yakobus,081255550002,Sei,kuliner," + kupang + "\n" + // the quote never closes
 		"Dewi,081255550003,Kue \"Oma\",kuliner," + kupang + "\n" +
-		"Ani,081255550004,=HYPERLINK(\"http://x\"),kuliner," + kupang + "\n"
+		"Ani,081255550004,=HYPERLINK(\"http://x\"),kuliner," + kupang + "\n" +
+		"Yosef," + strings.Repeat("9", 200_000) + ",Sasando,kerajinan," + kupang + "\n" // not a phone, and huge
 	out := importCSV(t, f, trainer, cohort.ID, csv)
+	if r := out.Results[len(out.Results)-1]; r.Status != "error" || len(r.Phone) > 100 {
+		t.Fatalf("row with a 200,000-character phone cell: status %q, phone of %d bytes sent back", r.Status, len(r.Phone))
+	}
+	out.Results = out.Results[:len(out.Results)-1]
 	if len(out.Results) != 4 {
 		t.Fatalf("%d results: %+v", len(out.Results), out)
 	}
